@@ -1,0 +1,3 @@
+from conformcheck.cli import main
+
+main()

@@ -1,0 +1,77 @@
+"""Document-type classification from weighted wording clues (title area weighs most)."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from pydantic import BaseModel
+
+from conformcheck.analyze.matcher import PhraseIndex, PhraseHits
+from conformcheck.model import BlockKind, Document
+
+# (phrase, weight): strong clues name the document; weak ones describe its content.
+CLUES: dict[str, list[tuple[str, float]]] = {
+    "livret_accueil": [("livret d'accueil", 6), ("guide d'accueil", 5), ("livret de bienvenue", 5),
+                       ("livret du bénéficiaire", 5), ("guide du bénéficiaire", 4), ("livret usager", 4),
+                       ("bienvenue", 1.5), ("ce livret", 3), ("présentation du service", 1),
+                       ("nos missions", 1), ("notre équipe", 1), ("notre association", 0.5)],
+    "reglement_fonctionnement": [("règlement de fonctionnement", 6), ("règlement intérieur", 3),
+                                 ("présent règlement", 4), ("ce règlement", 3),
+                                 ("droits et obligations", 1), ("L. 311-7", 2), ("R. 311-35", 2)],
+    "contrat": [("contrat de prestation", 5), ("document individuel de prise en charge", 6), ("DIPC", 5),
+                ("contrat de prise en charge", 5), ("conditions générales de vente", 6),
+                ("conditions générales", 4), ("conditions générales de service", 6), ("CGV", 4), ("CGS", 3),
+                ("contrat", 2), ("entre les soussignés", 4), ("ci-après dénommé", 2), ("le présent contrat", 3),
+                ("bon de commande", 4), ("contrat de mandat", 5), ("contrat d'abonnement", 4),
+                ("contrat individuel", 4), ("contrat de soins", 5), ("lu et approuvé", 2), ("résiliation", 1)],
+    "devis": [("devis", 4), ("proposition tarifaire", 5), ("grille tarifaire", 3), ("nos tarifs", 4),
+              ("tarifs", 2), ("tarif horaire", 2), ("prix de l'heure", 2), ("crédit d'impôt", 1),
+              ("montant total", 1), ("total TTC", 2), ("valable", 1), ("bon pour accord", 3)],
+}
+TITLE_WEIGHT = 3.0
+HEADING_WEIGHT = 1.5
+TITLE_CHARS = 400
+MAX_BODY_HITS = 4
+
+
+class DocTypeGuess(BaseModel):
+    doc_type: str
+    confidence: float
+    clues: list[str]
+
+
+@lru_cache(maxsize=1)
+def _index() -> PhraseIndex:
+    return PhraseIndex(phrase for clues in CLUES.values() for phrase, _ in clues)
+
+
+def classify(doc: Document, hits: PhraseHits | None = None) -> DocTypeGuess:
+    hits = hits or _index().search(doc.text)
+    title_end = min(len(doc.text), TITLE_CHARS)
+    heading_spans = [(b.start, b.end) for b in doc.blocks if b.kind == BlockKind.heading]
+    scores: dict[str, float] = {}
+    clues_used: dict[str, list[str]] = {}
+    for doc_type, clues in CLUES.items():
+        total = 0.0
+        for phrase, weight in clues:
+            spans = hits.spans(phrase)
+            if not spans:
+                continue
+            score = weight * min(len(spans), MAX_BODY_HITS) / 2
+            where = "corps"
+            if any(start < title_end for start, _ in spans):
+                score += weight * TITLE_WEIGHT
+                where = "titre"
+            elif any(a <= s < b for s, _ in spans for a, b in heading_spans):
+                score += weight * HEADING_WEIGHT
+                where = "intertitre"
+            total += score
+            clues_used.setdefault(doc_type, []).append(f"« {phrase} » ({where})")
+        scores[doc_type] = total
+    best = max(scores, key=lambda k: scores[k])
+    if scores[best] < 3:
+        return DocTypeGuess(doc_type="autre", confidence=0.5, clues=["aucun indice suffisant"])
+    ordered = sorted(scores.values(), reverse=True)
+    margin = (ordered[0] - ordered[1]) / ordered[0]
+    confidence = round(min(0.99, 0.5 + margin / 2 + min(ordered[0], 40) / 160), 2)
+    return DocTypeGuess(doc_type=best, confidence=confidence, clues=clues_used.get(best, []))

@@ -1,0 +1,271 @@
+"""Command line: `conformcheck scan`, `conformcheck rules …`, `conformcheck schema`."""
+
+from __future__ import annotations
+
+import json
+import sys
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import click
+
+from conformcheck import __version__
+from conformcheck.errors import ConformcheckError
+from conformcheck.packs.schema import DOC_TYPES, MODES, REGIMES
+
+EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_INPUT = 0, 1, 2, 3
+BATCH_SUFFIXES = {".pdf", ".docx", ".txt", ".md", ".markdown"}
+FAIL_ON = ("error", "warning", "info", "jamais")
+
+
+def _fail(message: str) -> None:
+    click.echo(f"Erreur : {message}", err=True)
+    sys.exit(EXIT_USAGE)
+
+
+def _expand(paths: tuple[str, ...]) -> list[str]:
+    """Files as given; folders are walked for documents (batch mode)."""
+    files: list[str] = []
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            found = sorted(str(p) for p in path.rglob("*") if p.is_file() and p.suffix.lower() in BATCH_SUFFIXES)
+            if not found:
+                click.echo(f"Attention : aucun document (.pdf, .docx, .txt, .md) dans le dossier {raw}.", err=True)
+            files.extend(found)
+        else:
+            files.append(raw)
+    return files
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="conformcheck", message="%(prog)s %(version)s")
+def cli() -> None:
+    """Vérifie la conformité réglementaire des documents des services à domicile
+    (livret d'accueil, règlement de fonctionnement, contrat / DIPC, devis)."""
+
+
+@cli.command()
+@click.argument("fichiers", nargs=-1, required=True)
+@click.option("--format", "fmt", type=click.Choice(["texte", "json"]), default="texte", show_default=True,
+              help="Format du rapport.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Écrit le rapport dans ce fichier.")
+@click.option("--pack", "pack_dirs", multiple=True, type=click.Path(), help="Dossier de pack supplémentaire.")
+@click.option("--seulement", "only_packs", multiple=True, help="N'utilise que ce pack (casf, consommation…).")
+@click.option("--regime", type=click.Choice(REGIMES), help="Régime du service.")
+@click.option("--mode", type=click.Choice(MODES), help="Mode d'intervention.")
+@click.option("--hors-etablissement/--en-etablissement", "hors_etablissement", default=None,
+              help="Contrat signé hors établissement (au domicile) ou non.")
+@click.option("--prix-mensuel", type=float, help="Prix mensuel TTC de la prestation, en euros.")
+@click.option("--type", "doc_type", type=click.Choice(DOC_TYPES), help="Impose le type de document.")
+@click.option("--date", "scan_date", type=click.DateTime(formats=["%Y-%m-%d"]),
+              help="Date de référence des contrôles de fraîcheur (AAAA-MM-JJ ; par défaut aujourd'hui).")
+@click.option("--fail-on", type=click.Choice(FAIL_ON), help="Gravité à partir de laquelle le code de sortie est 1 "
+              "(défaut : error).")
+@click.option("--config", "config_path", type=click.Path(dir_okay=False), help="Fichier de configuration TOML.")
+@click.option("--moteur", "engine", type=click.Choice(["durable", "python"]), help="Moteur de règles.")
+@click.option("--tout", "show_all", is_flag=True, help="Liste aussi les exigences non applicables.")
+def scan(fichiers: tuple[str, ...], fmt: str, output: str | None, pack_dirs: tuple[str, ...],
+         only_packs: tuple[str, ...], regime: str | None, mode: str | None, hors_etablissement: bool | None,
+         prix_mensuel: float | None, doc_type: str | None, scan_date: Any, fail_on: str | None,
+         config_path: str | None, engine: str | None, show_all: bool) -> None:
+    """Analyse un ou plusieurs documents (ou dossiers) et rend un rapport de conformité."""
+    from conformcheck.config import find_config, load_config
+    from conformcheck.model import Report, Severity, Status
+    from conformcheck.packs.loader import load_packs
+    from conformcheck.scan import Scanner, ScanOptions
+
+    try:
+        config_file = Path(config_path) if config_path else find_config(Path.cwd())
+        config = load_config(config_file) if config_file else {}
+    except ConformcheckError as exc:
+        _fail(exc.message)
+    given: dict[str, object] = {}
+    sources: dict[str, str] = {}
+    options = {"regime": regime, "mode": mode, "hors_etablissement": hors_etablissement,
+               "prix_mensuel": prix_mensuel}
+    for key in ("regime", "mode", "hors_etablissement", "prix_mensuel", "majeur", "mineurs",
+                "habilite_aide_sociale", "plan_aide"):
+        if options.get(key) is not None:
+            given[key], sources[key] = options[key], "option"
+        elif key in config:
+            given[key], sources[key] = config[key], "config"
+    when = scan_date.date() if scan_date else (date.fromisoformat(str(config["date"])) if "date" in config
+                                               else date.today())
+    threshold = fail_on or config.get("fail_on", "error")
+    try:
+        packs = load_packs(extra_dirs=[*config.get("packs", []), *pack_dirs], only=only_packs)
+        scanner = Scanner(packs, engine=engine or config.get("engine", "durable"))
+    except ConformcheckError as exc:
+        _fail(exc.message)
+    scan_options = ScanOptions(context=given, context_sources=sources, doc_type=doc_type or config.get("type"),
+                               scan_date=when)
+    report = Report(tool_version=__version__, scan_date=when.isoformat())
+    files = _expand(fichiers)
+    if not files:
+        _fail("aucun fichier à analyser.")
+    interrupted = False
+    try:
+        for path in files:
+            report.documents.append(_scan_one(scanner, path, scan_options))
+    except KeyboardInterrupt:  # keep what was computed
+        interrupted = True
+        click.echo("Interrompu : le rapport contient les fichiers déjà analysés.", err=True)
+    finally:
+        scanner.close()
+    _emit(report, fmt, output, show_all)
+    if interrupted:
+        sys.exit(130)
+    if any(d.status == "error" for d in report.documents):
+        sys.exit(EXIT_INPUT)
+    if threshold != "jamais":
+        rank = Severity(threshold).rank
+        failing = [f for d in report.documents for f in d.findings
+                   if f.status in (Status.manquant, Status.non_conforme) and f.severity.rank >= rank]
+        if failing:
+            sys.exit(EXIT_FINDINGS)
+    sys.exit(EXIT_OK)
+
+
+def _scan_one(scanner: Any, path: str, options: Any) -> Any:
+    """One file; an unexpected failure becomes an error entry, never a traceback that stops the batch."""
+    from conformcheck.model import DocumentReport
+
+    try:
+        return scanner.scan_path(path, options)
+    except Exception as exc:  # noqa: BLE001 - the batch must go on; the error is reported for this file
+        return DocumentReport(path=path, status="error", error_code="erreur_interne",
+                              error=f"Erreur interne pendant l'analyse ({type(exc).__name__} : {exc}). "
+                                    "Signalez-la avec le fichier si possible.")
+
+
+def _emit(report: Any, fmt: str, output: str | None, show_all: bool) -> None:
+    from conformcheck.report.text import render
+
+    if fmt == "json":
+        text = report.model_dump_json(indent=2, exclude_none=True) + "\n"
+    else:
+        text = render(report, show_all=show_all, color=output is None and sys.stdout.isatty())
+    if output:
+        try:
+            Path(output).write_text(text, encoding="utf-8")
+        except OSError as exc:
+            click.echo(text)
+            click.echo(f"Erreur : impossible d'écrire {output} ({exc}) ; rapport affiché ci-dessus.", err=True)
+            sys.exit(EXIT_USAGE)
+        if fmt != "json" or sys.stdout.isatty():
+            click.echo(f"Rapport écrit dans {output}.", err=True)
+    else:
+        click.echo(text, nl=False)
+
+
+@cli.group()
+def rules() -> None:
+    """Consulter et documenter les règles des packs."""
+
+
+def _packs(pack_dirs: tuple[str, ...], only: tuple[str, ...]) -> Any:
+    from conformcheck.packs.loader import load_packs
+
+    try:
+        return load_packs(extra_dirs=pack_dirs, only=only)
+    except ConformcheckError as exc:
+        _fail(exc.message)
+
+
+@rules.command("list")
+@click.option("--pack", "only", multiple=True, help="Identifiant de pack (casf, consommation, arrete2011, nfx50056).")
+@click.option("--pack-dir", "pack_dirs", multiple=True, type=click.Path(), help="Dossier de pack supplémentaire.")
+@click.option("--format", "fmt", type=click.Choice(["texte", "json"]), default="texte", show_default=True)
+def rules_list(only: tuple[str, ...], pack_dirs: tuple[str, ...], fmt: str) -> None:
+    """Liste les règles chargées."""
+    packs = _packs(pack_dirs, only)
+    if fmt == "json":
+        rows = [{"id": r.id, "pack": p.meta.id, "title": r.title, "kind": r.kind.value, "severity": r.severity.value,
+                 "doc_types": list(r.applies_to.doc_types), "legacy": r.legacy,
+                 "parts": [f"{r.id}.{part.id}" for part in r.parts]} for p in packs for r in p.rules]
+        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+        return
+    for pack in packs:
+        click.echo(f"{pack.meta.id} — {pack.meta.title} ({len(pack.rules)} règles)")
+        for rule in sorted(pack.rules, key=lambda r: r.id):
+            click.echo(f"  {rule.id:<58} {rule.severity.value:<8} {rule.title}")
+
+
+@rules.command("show")
+@click.argument("rule_id")
+@click.option("--pack-dir", "pack_dirs", multiple=True, type=click.Path())
+def rules_show(rule_id: str, pack_dirs: tuple[str, ...]) -> None:
+    """Affiche une règle : références, applicabilité, exemples."""
+    from conformcheck.report.rules_doc import rule_markdown
+
+    for pack in _packs(pack_dirs, ()):
+        for rule in pack.rules:
+            if rule.id == rule_id:
+                click.echo(rule_markdown(rule))
+                return
+    _fail(f"règle inconnue : {rule_id} (voir « conformcheck rules list »).")
+
+
+@rules.command("doc")
+@click.option("--pack", "only", multiple=True, help="Identifiant de pack.")
+@click.option("--pack-dir", "pack_dirs", multiple=True, type=click.Path())
+@click.option("-o", "--output-dir", type=click.Path(file_okay=False), help="Écrit un fichier <pack>.md par pack.")
+def rules_doc(only: tuple[str, ...], pack_dirs: tuple[str, ...], output_dir: str | None) -> None:
+    """Écrit la référence Markdown des règles."""
+    from conformcheck.report.rules_doc import pack_markdown
+
+    packs = _packs(pack_dirs, only)
+    if output_dir is None:
+        click.echo("\n\n".join(pack_markdown(p) for p in packs))
+        return
+    folder = Path(output_dir)
+    folder.mkdir(parents=True, exist_ok=True)
+    for pack in packs:
+        target = folder / f"{pack.meta.id}.md"
+        target.write_text(pack_markdown(pack) + "\n", encoding="utf-8")
+        click.echo(f"{target} : {len(pack.rules)} règles.")
+
+
+@rules.command("test")
+@click.option("--pack", "only", multiple=True, help="Identifiant de pack.")
+@click.option("--pack-dir", "pack_dirs", multiple=True, type=click.Path())
+def rules_test(only: tuple[str, ...], pack_dirs: tuple[str, ...]) -> None:
+    """Vérifie les exemples de chaque règle (pour les auteurs de packs)."""
+    from conformcheck.scan import Scanner, example_fails, example_passes, run_example
+
+    packs = _packs(pack_dirs, only)
+    scanner = Scanner(packs, engine="python")
+    failures = 0
+    total = 0
+    for rule in (r for p in packs for r in p.rules):
+        for expect, texts in (("pass", rule.examples.pass_), ("fail", rule.examples.fail)):
+            for text in texts:
+                total += 1
+                finding = run_example(scanner, rule, text)
+                ok = example_passes(rule, finding) if expect == "pass" else example_fails(finding)
+                if not ok:
+                    failures += 1
+                    click.echo(f"ÉCHEC {rule.id} [{expect}] « {text} » → {finding.status.value}")
+    click.echo(f"{total - failures} passed, {failures} failed")
+    sys.exit(EXIT_FINDINGS if failures else EXIT_OK)
+
+
+@cli.command()
+def schema() -> None:
+    """Affiche le schéma JSON des fichiers de pack."""
+    from conformcheck.packs.schema import json_schema
+
+    click.echo(json.dumps(json_schema(), ensure_ascii=False, indent=2))
+
+
+def main() -> None:
+    try:
+        cli(standalone_mode=True)
+    except ConformcheckError as exc:
+        _fail(exc.message)
+
+
+if __name__ == "__main__":
+    main()

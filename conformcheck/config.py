@@ -1,0 +1,55 @@
+"""Scan settings from a config file (`conformcheck.toml` or `[tool.conformcheck]` in `pyproject.toml`)."""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+from typing import Any
+
+from conformcheck.errors import ConformcheckError
+from conformcheck.packs.schema import DOC_TYPES, MODES, REGIMES
+
+KNOWN_KEYS = {"regime", "mode", "hors_etablissement", "prix_mensuel", "type", "fail_on", "packs", "date",
+              "majeur", "mineurs", "habilite_aide_sociale", "plan_aide", "engine"}
+_CHOICES = {"regime": REGIMES, "mode": MODES, "type": DOC_TYPES, "fail_on": ("error", "warning", "info", "jamais"),
+            "engine": ("durable", "python")}
+
+
+class ConfigError(ConformcheckError):
+    code = "configuration_invalide"
+
+
+def find_config(start: Path) -> Path | None:
+    """`conformcheck.toml`, else a `pyproject.toml` with a `[tool.conformcheck]` table, in `start` or above."""
+    for folder in [start, *start.parents]:
+        own = folder / "conformcheck.toml"
+        if own.is_file():
+            return own
+        pyproject = folder / "pyproject.toml"
+        if pyproject.is_file() and "tool" in _read(pyproject) and "conformcheck" in _read(pyproject)["tool"]:
+            return pyproject
+    return None
+
+
+def _read(path: Path) -> dict[str, Any]:
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        raise ConfigError(f"Fichier de configuration illisible {path} : {exc}") from exc
+
+
+def load_config(path: Path) -> dict[str, Any]:
+    data = _read(path)
+    if path.name == "pyproject.toml":
+        data = data.get("tool", {}).get("conformcheck", {})
+    unknown = set(data) - KNOWN_KEYS
+    if unknown:
+        raise ConfigError(f"{path} : clé(s) inconnue(s) : {', '.join(sorted(unknown))}. "
+                          f"Clés possibles : {', '.join(sorted(KNOWN_KEYS))}.")
+    for key, choices in _CHOICES.items():
+        if key in data and data[key] not in choices:
+            raise ConfigError(f"{path} : « {key} = {data[key]!r} » invalide ; valeurs possibles : "
+                              f"{', '.join(choices)}.")
+    if "packs" in data:
+        data["packs"] = [str((path.parent / p).resolve()) for p in data["packs"]]
+    return data

@@ -1,0 +1,67 @@
+"""Whether a rule applies to a document in its context: constraints that fail or cannot be decided."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from conformcheck.engine.facts import DocumentFacts
+from conformcheck.model import DOC_TYPE_LABELS_FR
+from conformcheck.packs.schema import Rule
+
+CONTEXT_LABELS_FR = {
+    "regime": "le régime du service (autorisé CASF, SSIAD, SAP agréé ou déclaré)",
+    "mode": "le mode d'intervention (prestataire, mandataire, mise à disposition)",
+    "hors_etablissement": "le lieu de signature (hors établissement ou non)",
+    "majeur": "l'accompagnement d'adultes",
+    "mineurs": "l'accompagnement de mineurs",
+    "habilite_aide_sociale": "l'habilitation à l'aide sociale",
+    "plan_aide": "l'existence d'un plan d'aide (APA, PCH)",
+    "prix_mensuel": "le prix mensuel TTC de la prestation",
+}
+
+
+@dataclass(frozen=True)
+class Constraint:
+    """A condition of `applies_to` that is not met (`fail`) or cannot be decided (`unknown`)."""
+
+    key: str
+    result: str  # fail | unknown
+    reason: str
+
+
+def constraints(rule: Rule, facts: DocumentFacts) -> list[Constraint]:
+    applies = rule.applies_to
+    found: list[Constraint] = []
+    if facts.doc_type not in applies.doc_types:
+        kinds = ", ".join(DOC_TYPE_LABELS_FR[t] for t in applies.doc_types)
+        found.append(Constraint("doc_type", "fail", f"Exigence propre à : {kinds}."))
+    for key, wanted in (("regime", applies.regimes), ("mode", applies.modes)):
+        if wanted is None:
+            continue
+        value = facts.ctx(key)
+        if value is None:
+            found.append(Constraint(key, "unknown", f"Impossible de déterminer {CONTEXT_LABELS_FR[key]}."))
+        elif value not in wanted:
+            found.append(Constraint(key, "fail", f"Ne s'applique pas pour {key} = {value}."))
+    for key in ("hors_etablissement", "majeur", "mineurs", "habilite_aide_sociale", "plan_aide"):
+        wanted_flag: bool | None = getattr(applies, key)
+        if wanted_flag is None:
+            continue
+        value = facts.ctx(key)
+        if value is None:
+            found.append(Constraint(key, "unknown", f"Impossible de déterminer {CONTEXT_LABELS_FR[key]}."))
+        elif bool(value) != wanted_flag:
+            found.append(Constraint(key, "fail", f"Ne s'applique pas : {CONTEXT_LABELS_FR[key]} = "
+                                                 f"{'oui' if value else 'non'}."))
+    if applies.min_prix_mensuel is not None:
+        price = facts.ctx("prix_mensuel")
+        if price is None:
+            found.append(Constraint("prix_mensuel", "unknown", f"Impossible de déterminer "
+                                                               f"{CONTEXT_LABELS_FR['prix_mensuel']}."))
+        elif float(price) < applies.min_prix_mensuel:  # type: ignore[arg-type]
+            found.append(Constraint("prix_mensuel", "fail",
+                                    f"Prix mensuel {price} € TTC inférieur au seuil de "
+                                    f"{applies.min_prix_mensuel:g} €."))
+    if applies.when_present and not facts.hits.any_spans(applies.when_present):
+        found.append(Constraint("when_present", "fail", "La clause qui déclenche cette exigence est absente."))
+    return found

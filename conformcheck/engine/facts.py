@@ -1,0 +1,52 @@
+"""Facts about one document: everything the rules read, computed once."""
+
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from functools import cached_property
+
+from conformcheck.analyze.fields import FieldValue
+from conformcheck.analyze.fold import light_fold
+from conformcheck.analyze.matcher import PhraseHits
+from conformcheck.model import BlockKind, ContextValue, Document
+
+_SENTENCE_BREAK = re.compile(r"[.!?;]\s|\n")
+
+
+@dataclass
+class DocumentFacts:
+    doc: Document
+    doc_type: str
+    hits: PhraseHits
+    fields: dict[str, list[FieldValue]]
+    context: dict[str, ContextValue]
+    scan_date: date
+    folded: str = field(default="")
+
+    def __post_init__(self) -> None:
+        if not self.folded:
+            self.folded = light_fold(self.doc.text)
+
+    def ctx(self, key: str) -> object:
+        value = self.context.get(key)
+        return value.value if value else None
+
+    @cached_property
+    def sentence_starts(self) -> list[int]:
+        return [0] + [m.end() for m in _SENTENCE_BREAK.finditer(self.doc.text)]
+
+    def sentence_start(self, offset: int) -> int:
+        starts = self.sentence_starts
+        return starts[bisect.bisect_right(starts, offset) - 1]
+
+    @cached_property
+    def first_page_end(self) -> int:
+        ends = [b.end for b in self.doc.blocks if b.page == 1]
+        return max(ends) if ends else len(self.doc.text)
+
+    @cached_property
+    def heading_spans(self) -> list[tuple[int, int]]:
+        return [(b.start, b.end) for b in self.doc.blocks if b.kind == BlockKind.heading]

@@ -1,0 +1,178 @@
+"""What the text says about each rule: one verdict per rule kind, before any applicability is weighed."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+from functools import lru_cache
+
+from conformcheck.engine.evidence import make_evidence
+from conformcheck.engine.facts import DocumentFacts
+from conformcheck.model import Evidence, PartResult
+from conformcheck.packs.schema import Match, Rule, RuleKind
+
+Span = tuple[int, int]
+
+# Outcomes: ok → conforme, bad → non conforme, missing → manquant,
+# none → nothing to report (no forbidden clause found), undecidable → à vérifier.
+OUTCOMES = ("ok", "bad", "missing", "none", "undecidable")
+
+NEGATION_WINDOW = 60
+_NEGATION = re.compile(r"\b(?:aucun|aucune|pas|ni|sans|jamais|nullement|n|ne|exclu|exclue|interdit|interdite)\b")
+MAX_EVIDENCE = 3
+
+
+@dataclass
+class Verdict:
+    outcome: str
+    spans: list[Span] = field(default_factory=list)
+    detail: str | None = None
+    parts: list[PartResult] = field(default_factory=list)
+
+
+@lru_cache(maxsize=8192)
+def _compiled(pattern: str) -> re.Pattern[str]:
+    return re.compile(pattern)
+
+
+def _negated(facts: DocumentFacts, span: Span) -> bool:
+    start = max(facts.sentence_start(span[0]), span[0] - NEGATION_WINDOW)
+    return bool(_NEGATION.search(facts.folded, start, span[0]))
+
+
+def _preceded_by(facts: DocumentFacts, span: Span, unless: list[Span], unless_rx: list[Span]) -> bool:
+    sentence = facts.sentence_start(span[0])
+    return any(sentence <= a < span[1] and a >= span[0] - NEGATION_WINDOW for a, _ in unless + unless_rx)
+
+
+def find(match: Match, facts: DocumentFacts, ignore_negated: bool = False) -> list[Span]:
+    """Spans in the document that satisfy `match`, in document order."""
+    spans = list(facts.hits.any_spans(match.any))
+    for pattern in match.regex:
+        spans.extend(m.span() for m in _compiled(pattern).finditer(facts.folded) if m.end() > m.start())
+    if match.all:
+        groups = [facts.hits.any_spans(group) for group in match.all]
+        if all(groups):
+            spans.extend(group[0] for group in groups)
+    if match.scope == "first_page":
+        spans = [s for s in spans if s[0] < facts.first_page_end]
+    elif match.scope == "headings":
+        spans = [s for s in spans if any(a <= s[0] < b for a, b in facts.heading_spans)]
+    if match.near:
+        anchors = facts.hits.any_spans(match.near)
+        spans = [s for s in spans if any(abs(a - s[0]) <= match.window or abs(s[1] - b) <= match.window
+                                         for a, b in anchors)]
+    if match.unless or match.unless_regex:
+        unless = facts.hits.any_spans(match.unless)
+        unless_rx = [m.span() for p in match.unless_regex for m in _compiled(p).finditer(facts.folded)]
+        spans = [s for s in spans if not _preceded_by(facts, s, unless, unless_rx)]
+    if ignore_negated:
+        spans = [s for s in spans if not _negated(facts, s)]
+    return sorted(set(spans))
+
+
+def _mention(rule: Rule, facts: DocumentFacts) -> Verdict:
+    if rule.parts:
+        results = []
+        for part in rule.parts:
+            spans = find(part.match, facts)
+            results.append(PartResult(id=part.id, label=part.label, found=bool(spans),
+                                      evidence=[make_evidence(facts.doc, s) for s in spans[:1]]))
+        found = [r for r in results if r.found]
+        all_spans = [(e.start, e.end) for r in found for e in r.evidence]
+        if len(found) == len(results):
+            return Verdict("ok", all_spans, parts=results)
+        if found:
+            missing = ", ".join(r.label for r in results if not r.found)
+            return Verdict("bad", all_spans, detail=f"Éléments manquants : {missing}.", parts=results)
+        return Verdict("missing" if rule.absent == "manquant" else "none", parts=results)
+    spans = find(rule.match, facts) if rule.match else []
+    for wrong in rule.wrong:
+        wrong_spans = find(wrong.match, facts)
+        if wrong_spans and (not spans or wrong.overrides):
+            return Verdict("bad", wrong_spans, detail=wrong.message)
+    if spans:
+        return Verdict("ok", spans)
+    return Verdict("missing" if rule.absent == "manquant" else "none")
+
+
+def _value(rule: Rule, facts: DocumentFacts) -> Verdict:
+    check = rule.value
+    assert check is not None and rule.match is not None
+    anchors = find(rule.match, facts)
+    for wrong in rule.wrong:
+        wrong_spans = find(wrong.match, facts)
+        if wrong_spans and (not anchors or wrong.overrides):
+            return Verdict("bad", wrong_spans, detail=wrong.message)
+    if not anchors:
+        return Verdict("missing" if rule.absent == "manquant" else "none")
+    candidates = facts.fields.get(check.field, [])
+    nearby = [(a, v) for a in anchors for v in candidates
+              if a[0] - check.window // 4 <= v.start <= a[1] + check.window]
+    if not nearby:
+        return Verdict("bad", anchors, detail=check.missing_value_message)
+    good = [(a, v) for a, v in nearby if _value_ok(check.min, check.max, check.max_age_years, v.value,
+                                                   facts.scan_date)]
+    if check.field == "date":  # the latest date near the anchor is the version in force
+        latest = max(nearby, key=lambda av: av[1].value)
+        good = [latest] if latest in good else []
+        nearby = [latest]
+    if good:
+        anchor, value = good[0]
+        return Verdict("ok", [anchor, (value.start, value.end)])
+    anchor, value = nearby[0]
+    shown = value.value.strftime("%d/%m/%Y") if isinstance(value.value, date) else f"{value.value:g}"
+    return Verdict("bad", [anchor, (value.start, value.end)], detail=check.bad_value_message.format(value=shown))
+
+
+def _value_ok(minimum: float | None, maximum: float | None, max_age: float | None, value: object,
+              today: date) -> bool:
+    if isinstance(value, date):
+        if max_age is None:
+            return True
+        return (today - value).days <= max_age * 365.25
+    assert isinstance(value, float)
+    return (minimum is None or value >= minimum) and (maximum is None or value <= maximum)
+
+
+def _forbidden(rule: Rule, facts: DocumentFacts) -> Verdict:
+    assert rule.match is not None
+    spans = find(rule.match, facts, ignore_negated=rule.match.ignore_negated)
+    return Verdict("bad", spans) if spans else Verdict("none")
+
+
+PythonCheck = Callable[[Rule, DocumentFacts], Verdict]
+PYTHON_CHECKS: dict[str, PythonCheck] = {}
+
+
+def python_check(name: str) -> Callable[[PythonCheck], PythonCheck]:
+    """Register a `python` rule function under `name` (the escape hatch for what YAML cannot say)."""
+
+    def register(func: PythonCheck) -> PythonCheck:
+        PYTHON_CHECKS[name] = func
+        return func
+
+    return register
+
+
+def _python(rule: Rule, facts: DocumentFacts) -> Verdict:
+    from conformcheck.engine import checks  # noqa: F401  (registers the bundled functions)
+
+    assert rule.function is not None
+    return PYTHON_CHECKS[rule.function](rule, facts)
+
+
+_BY_KIND: dict[RuleKind, Callable[[Rule, DocumentFacts], Verdict]] = {
+    RuleKind.mention: _mention, RuleKind.value: _value, RuleKind.forbidden: _forbidden,
+    RuleKind.outdated: _forbidden, RuleKind.python: _python,
+}
+
+
+def judge(rule: Rule, facts: DocumentFacts) -> Verdict:
+    return _BY_KIND[rule.kind](rule, facts)
+
+
+def evidence_of(facts: DocumentFacts, verdict: Verdict) -> list[Evidence]:
+    return [make_evidence(facts.doc, span) for span in verdict.spans[:MAX_EVIDENCE]]

@@ -1,0 +1,140 @@
+"""Pack discovery and validation: bundled `rules/`, `--pack DIR`, and the `conformcheck.packs` entry points."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import ValidationError
+
+from conformcheck.errors import PackError
+from conformcheck.packs.schema import Pack, PackMeta, Rule
+
+ENTRY_POINT_GROUP = "conformcheck.packs"
+PACK_FILE = "pack.yaml"
+
+
+def bundled_rules_dir() -> Path:
+    """`rules/` beside the package in a checkout, or inside the installed wheel."""
+    package_dir = Path(__file__).resolve().parent.parent
+    for candidate in (package_dir / "_rules", package_dir.parent / "rules"):
+        if candidate.is_dir():
+            return candidate
+    raise PackError("Les packs de règles livrés avec conformcheck sont introuvables (dossier rules/ absent).")
+
+
+def _pack_dirs_in(root: Path) -> list[Path]:
+    if (root / PACK_FILE).is_file():
+        return [root]
+    return sorted(p.parent for p in root.glob(f"*/{PACK_FILE}"))
+
+
+def _entry_point_dirs() -> list[Path]:
+    dirs: list[Path] = []
+    for entry in metadata.entry_points(group=ENTRY_POINT_GROUP):
+        try:
+            target = entry.load()
+            path = Path(target() if callable(target) else target)
+        except Exception as exc:  # a broken third-party pack must be named, not crash the tool
+            raise PackError(f"Le pack installé « {entry.name} » ({entry.value}) ne peut pas être chargé : {exc}")
+        dirs.extend(_pack_dirs_in(path))
+    return dirs
+
+
+def _describe(error: ValidationError) -> str:
+    problems = []
+    for item in error.errors():
+        where = ".".join(str(p) for p in item["loc"]) or "(racine)"
+        problems.append(f"{where} : {item['msg']}")
+    return " ; ".join(problems)
+
+
+def _read_yaml(path: Path) -> tuple[Any, yaml.Node | None]:
+    try:
+        text = path.read_text(encoding="utf-8")
+        return yaml.safe_load(text), yaml.compose(text)
+    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
+        raise PackError(f"{path} : fichier illisible ou YAML invalide : {exc}") from exc
+
+
+def _rule_lines(node: yaml.Node | None) -> list[int]:
+    """1-based line of each rule in a rule file, for error messages."""
+    if not isinstance(node, yaml.MappingNode):
+        return []
+    for key, value in node.value:
+        if key.value == "rules" and isinstance(value, yaml.SequenceNode):
+            return [item.start_mark.line + 1 for item in value.value]
+    return []
+
+
+def load_pack(directory: Path) -> Pack:
+    meta_data, _ = _read_yaml(directory / PACK_FILE)
+    try:
+        meta = PackMeta.model_validate(meta_data)
+    except ValidationError as exc:
+        raise PackError(f"{directory / PACK_FILE} : {_describe(exc)}") from exc
+    rules: list[Rule] = []
+    for path in sorted(directory.rglob("*.yaml")):
+        if path.name == PACK_FILE:
+            continue
+        data, node = _read_yaml(path)
+        if not isinstance(data, dict) or not isinstance(data.get("rules"), list) or set(data) - {"rules"}:
+            raise PackError(f"{path} : un fichier de règles contient une seule clé `rules`, liste de règles.")
+        lines = _rule_lines(node)
+        for index, raw in enumerate(data["rules"]):
+            line = lines[index] if index < len(lines) else 0
+            rule_id = raw.get("id", f"n°{index + 1}") if isinstance(raw, dict) else f"n°{index + 1}"
+            try:
+                rule = Rule.model_validate(raw)
+            except ValidationError as exc:
+                raise PackError(f"{path}:{line} : règle {rule_id} : {_describe(exc)}") from exc
+            if not rule.id.startswith(meta.rule_prefix + "."):
+                raise PackError(f"{path}:{line} : règle {rule.id} : l'identifiant doit commencer par "
+                                f"« {meta.rule_prefix}. » (pack {meta.id}).")
+            rules.append(rule)
+    if not rules:
+        raise PackError(f"{directory} : le pack {meta.id} ne contient aucune règle.")
+    return Pack(meta=meta, rules=rules, root=str(directory))
+
+
+def load_packs(extra_dirs: Iterable[str | Path] = (), bundled: bool = True, installed: bool = True,
+               only: Iterable[str] = ()) -> list[Pack]:
+    """Every pack found, validated together (an id may exist once across all packs)."""
+    dirs: list[Path] = []
+    if bundled:
+        dirs.extend(_pack_dirs_in(bundled_rules_dir()))
+    if installed:
+        dirs.extend(_entry_point_dirs())
+    for extra in extra_dirs:
+        path = Path(extra)
+        if not path.is_dir():
+            raise PackError(f"Le dossier de pack « {extra} » n'existe pas.")
+        found = _pack_dirs_in(path)
+        if not found:
+            raise PackError(f"« {extra} » ne contient aucun pack (fichier {PACK_FILE} introuvable).")
+        dirs.extend(found)
+    packs: list[Pack] = []
+    seen_packs: dict[str, str] = {}
+    seen_rules: dict[str, str] = {}
+    for directory in dict.fromkeys(d.resolve() for d in dirs):
+        pack = load_pack(directory)
+        if pack.meta.id in seen_packs:
+            raise PackError(f"Le pack « {pack.meta.id} » est défini deux fois : {seen_packs[pack.meta.id]} "
+                            f"et {directory}.")
+        seen_packs[pack.meta.id] = str(directory)
+        for rule in pack.rules:
+            if rule.id in seen_rules:
+                raise PackError(f"La règle {rule.id} est définie deux fois : {seen_rules[rule.id]} et {directory}.")
+            seen_rules[rule.id] = str(directory)
+        packs.append(pack)
+    wanted = set(only)
+    if wanted:
+        unknown = wanted - set(seen_packs)
+        if unknown:
+            raise PackError(f"Pack(s) inconnu(s) : {', '.join(sorted(unknown))}. "
+                            f"Disponibles : {', '.join(sorted(seen_packs))}.")
+        packs = [p for p in packs if p.meta.id in wanted]
+    return packs

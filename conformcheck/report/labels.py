@@ -1,0 +1,33 @@
+"""French labels shared by the renderers."""
+
+from __future__ import annotations
+
+from conformcheck.model import ContextValue
+
+CONTEXT_NAMES_FR = {
+    "regime": "régime", "mode": "mode d'intervention", "hors_etablissement": "signé hors établissement",
+    "majeur": "public adulte", "mineurs": "public mineur", "habilite_aide_sociale": "habilité à l'aide sociale",
+    "plan_aide": "plan d'aide APA/PCH", "prix_mensuel": "prix mensuel TTC",
+}
+VALUE_NAMES_FR = {
+    "casf_autorise": "service autorisé CASF (SAAD/SAD/SPASAD)", "ssiad": "SSIAD", "sap_agree": "SAP agréé",
+    "sap_declare": "SAP déclaré", "prestataire": "prestataire", "mandataire": "mandataire",
+    "mise_a_disposition": "mise à disposition",
+}
+SOURCE_NAMES_FR = {"option": "option", "config": "fichier de configuration", "document": "lu dans le document",
+                   "inconnu": "inconnu"}
+
+
+def context_value_fr(value: ContextValue) -> str:
+    raw = value.value
+    if raw is None:
+        return "inconnu"
+    if isinstance(raw, bool):
+        return "oui" if raw else "non"
+    if isinstance(raw, float):
+        return f"{raw:g} €"
+    return VALUE_NAMES_FR.get(str(raw), str(raw))
+
+
+def percent(rate: float | None) -> str:
+    return "—" if rate is None else f"{rate * 100:.0f} %"

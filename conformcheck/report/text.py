@@ -1,0 +1,104 @@
+"""Terminal report for a non-technical reader: grouped by status, with excerpt, page, reference and fix."""
+
+from __future__ import annotations
+
+import textwrap
+
+import click
+
+from conformcheck.model import DOC_TYPE_LABELS_FR, SEVERITY_LABELS_FR, DocumentReport, Finding, Report, Status
+from conformcheck.report.labels import CONTEXT_NAMES_FR, SOURCE_NAMES_FR, context_value_fr, percent
+
+SECTIONS = [
+    (Status.non_conforme, "✗ NON CONFORME", "red"),
+    (Status.manquant, "✗ MANQUANT", "red"),
+    (Status.a_verifier, "? À VÉRIFIER", "yellow"),
+    (Status.conforme, "✓ CONFORME", "green"),
+]
+WIDTH = 100
+
+
+def _wrap(text: str, indent: str) -> str:
+    return textwrap.fill(text, width=WIDTH, initial_indent=indent, subsequent_indent=indent + "  ")
+
+
+def _finding_lines(finding: Finding, detailed: bool) -> list[str]:
+    head = f"  [{SEVERITY_LABELS_FR[finding.severity]}] {finding.title} ({finding.rule_id})"
+    lines = [head]
+    if not detailed:
+        if finding.evidence:
+            first = finding.evidence[0]
+            lines.append(_wrap(f"p. {first.page} : « {first.excerpt} »", "      "))
+        return lines
+    lines.append(_wrap(f"Constat : {finding.message}", "      "))
+    if finding.reason and finding.status == Status.a_verifier:
+        lines.append(_wrap(f"Pourquoi : {finding.reason}", "      "))
+    for part in finding.parts:
+        mark = "✓" if part.found else "✗"
+        lines.append(f"        {mark} {part.label}")
+    for evidence in finding.evidence:
+        lines.append(_wrap(f"Extrait (p. {evidence.page}) : « {evidence.excerpt} »", "      "))
+    if finding.references:
+        lines.append(_wrap("Référence : " + " ; ".join(finding.references), "      "))
+    if finding.status != Status.conforme:
+        lines.append(_wrap(f"À faire : {finding.fix}", "      "))
+    return lines
+
+
+def render_document(doc: DocumentReport, show_all: bool = False, color: bool = False) -> str:
+    def style(text: str, fg: str | None = None, bold: bool = False) -> str:
+        return click.style(text, fg=fg, bold=bold) if color else text
+
+    lines = [style(f"══ {doc.path} ══", bold=True)]
+    if doc.status == "error":
+        lines.append(style(f"  ERREUR : {doc.error}", fg="red"))
+        return "\n".join(lines)
+    kind = DOC_TYPE_LABELS_FR.get(doc.doc_type or "autre", doc.doc_type or "")
+    lines.append(f"Format : {doc.format}, {doc.pages} page(s)")
+    clues = ", ".join(doc.doc_type_clues[:3])
+    lines.append(_wrap(f"Type de document : {kind} (confiance {doc.doc_type_confidence:.0%} ; indices : {clues})",
+                       ""))
+    context_bits = []
+    for key, value in doc.context.items():
+        where = SOURCE_NAMES_FR.get(value.source, value.source)
+        page = f", p. {value.evidence.page}" if value.evidence else ""
+        context_bits.append(f"{CONTEXT_NAMES_FR.get(key, key)} = {context_value_fr(value)} ({where}{page})")
+    lines.append(_wrap("Contexte : " + " ; ".join(context_bits), ""))
+    total = doc.score["document"]
+    packs = " ; ".join(f"{name} {s.met}/{s.applicable}" for name, s in doc.score.items()
+                       if name != "document" and s.applicable)
+    lines.append(style(f"Conformité : {total.met}/{total.applicable} exigences applicables satisfaites "
+                       f"({percent(total.rate)})" + (f" — {packs}" if packs else ""), bold=True))
+    if doc.doc_type == "autre":
+        lines.append(_wrap("Le type de document n'a pas été reconnu : aucune exigence ne s'applique. Précisez-le "
+                           "avec --type (livret_accueil, reglement_fonctionnement, contrat, devis).", ""))
+    for status, title, fg in SECTIONS:
+        group = [f for f in doc.findings if f.status == status]
+        if not group:
+            continue
+        lines.append("")
+        lines.append(style(f"{title} ({len(group)})", fg=fg, bold=True))
+        for finding in group:
+            lines.extend(_finding_lines(finding, detailed=status != Status.conforme))
+    not_applicable = [f for f in doc.findings if f.status == Status.non_applicable]
+    lines.append("")
+    if show_all and not_applicable:
+        lines.append(style(f"– NON APPLICABLE ({len(not_applicable)})", bold=True))
+        lines.extend(_wrap(f"{f.title} ({f.rule_id}) : {f.reason or ''}", "  ") for f in not_applicable)
+    else:
+        lines.append(f"– Non applicables à ce document : {len(not_applicable)} exigence(s) "
+                     "(option --tout pour les lister).")
+    return "\n".join(lines)
+
+
+def render(report: Report, show_all: bool = False, color: bool = False) -> str:
+    parts = [render_document(doc, show_all, color) for doc in report.documents]
+    ok = [d for d in report.documents if d.status == "ok"]
+    if len(report.documents) > 1:
+        errors = len(report.documents) - len(ok)
+        summary = f"Bilan : {len(report.documents)} fichier(s) analysé(s), {errors} illisible(s)."
+        for doc in ok:
+            score = doc.score["document"]
+            summary += f"\n  {percent(score.rate):>6}  {doc.path} ({DOC_TYPE_LABELS_FR.get(doc.doc_type or '', '')})"
+        parts.append(summary)
+    return "\n\n".join(parts) + "\n"

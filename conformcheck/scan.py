@@ -1,0 +1,172 @@
+"""The pipeline for one document: extract → analyze → judge each rule → decide → findings."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field, replace
+from datetime import date
+
+from conformcheck.analyze.context import infer_context
+from conformcheck.analyze.doctype import classify
+from conformcheck.analyze.fields import extract_fields
+from conformcheck.analyze.fold import light_fold
+from conformcheck.analyze.matcher import PhraseIndex
+from conformcheck.engine.applicability import constraints
+from conformcheck.engine.base import Assessment, RuleEngine, make_engine
+from conformcheck.engine.facts import DocumentFacts
+from conformcheck.engine.verdicts import Verdict, evidence_of, judge
+from conformcheck.errors import InputError
+from conformcheck.model import Document, DocumentReport, Finding, Score, Status
+from conformcheck.packs.schema import Pack, Rule, RuleKind
+
+STATUS_ORDER = {Status.non_conforme: 0, Status.manquant: 1, Status.a_verifier: 2, Status.conforme: 3,
+                Status.non_applicable: 4}
+
+
+@dataclass
+class ScanOptions:
+    context: dict[str, object] = field(default_factory=dict)  # given values (options, config)
+    context_sources: dict[str, str] = field(default_factory=dict)
+    doc_type: str | None = None
+    scan_date: date = field(default_factory=date.today)
+    max_bytes: int = 50 * 1024 * 1024
+    max_pages: int = 500
+
+
+def rule_phrases(rule: Rule) -> list[str]:
+    phrases = list(rule.applies_to.when_present)
+    for match in [rule.match] + [p.match for p in rule.parts] + [w.match for w in rule.wrong]:
+        if match is not None:
+            phrases.extend(match.phrases())
+    return phrases
+
+
+class Scanner:
+    """Rules, phrase index and engine, built once and reused for every document of a run."""
+
+    def __init__(self, packs: list[Pack], engine: str = "durable") -> None:
+        self.packs = packs
+        self.rules: list[Rule] = [rule for pack in packs for rule in pack.rules]
+        self.pack_of = {rule.id: pack.meta.id for pack in packs for rule in pack.rules}
+        self.index = PhraseIndex(p for rule in self.rules for p in rule_phrases(rule))
+        self.engine: RuleEngine = make_engine(engine)
+
+    def close(self) -> None:
+        self.engine.close()
+
+    def facts(self, doc: Document, options: ScanOptions) -> DocumentFacts:
+        folded = light_fold(doc.text)
+        fields = extract_fields(folded, doc.text)
+        given = dict(options.context)
+        given.update({f"{k}__source": v for k, v in options.context_sources.items()})
+        monthly = [a.value for a in fields.get("amount", []) if a.tag and "mois" in a.tag and "ttc" in a.tag]
+        context = infer_context(doc, given, max(monthly) if monthly else None)  # type: ignore[arg-type]
+        doc_type = options.doc_type or classify(doc).doc_type
+        return DocumentFacts(doc=doc, doc_type=doc_type, hits=self.index.search(doc.text), fields=fields,
+                             context=context, scan_date=options.scan_date, folded=folded)
+
+    def evaluate(self, facts: DocumentFacts, rules: Iterable[Rule] | None = None) -> list[Finding]:
+        rules = list(self.rules if rules is None else rules)
+        verdicts: dict[str, Verdict] = {}
+        assessments: list[Assessment] = []
+        for rule in rules:
+            verdict = judge(rule, facts)
+            verdicts[rule.id] = verdict
+            assessments.append(Assessment(rule.id, verdict.outcome, tuple(constraints(rule, facts))))
+        statuses = self.engine.decide(assessments)
+        findings = [self._finding(rule, statuses[rule.id], verdicts[rule.id], assessment, facts)
+                    for rule, assessment in zip(rules, assessments)]
+        return sorted(findings, key=lambda f: (STATUS_ORDER[f.status], -f.severity.rank, f.rule_id))
+
+    def _finding(self, rule: Rule, status: Status, verdict: Verdict, assessment: Assessment,
+                 facts: DocumentFacts) -> Finding:
+        reasons = [c.reason for c in assessment.constraints if c.result == ("fail" if status ==
+                                                                              Status.non_applicable else "unknown")]
+        if verdict.outcome == "none" and not reasons:
+            reasons = ["Aucune clause de ce type n'a été trouvée."
+                       if rule.kind in (RuleKind.forbidden, RuleKind.outdated) else "Mention absente."]
+        fix = rule.fix
+        if rule.kind == RuleKind.outdated and rule.replacement:
+            fix = f"{fix} Formulation en vigueur : {rule.replacement}"
+        message = rule.message
+        if verdict.detail and status in (Status.non_conforme, Status.a_verifier):
+            message = f"{verdict.detail} {rule.message}" if verdict.detail not in rule.message else rule.message
+        show_evidence = status != Status.non_applicable or verdict.outcome != "none"
+        return Finding(rule_id=rule.id, pack=self.pack_of.get(rule.id, rule.pack), title=rule.title, status=status,
+                       severity=rule.severity, message=message, fix=fix,
+                       references=[ref.label() for ref in rule.references],
+                       evidence=evidence_of(facts, verdict) if show_evidence else [], parts=verdict.parts,
+                       reason=" ".join(reasons) or None)
+
+    def scan_document(self, doc: Document, options: ScanOptions) -> DocumentReport:
+        guess = classify(doc)
+        facts = self.facts(doc, replace(options, doc_type=options.doc_type or guess.doc_type))
+        findings = self.evaluate(facts)
+        scores = {"document": Score.of(findings)}
+        for pack in self.packs:
+            scores[pack.meta.id] = Score.of([f for f in findings if f.pack == pack.meta.id])
+        return DocumentReport(
+            path=doc.path, status="ok", format=doc.format, pages=doc.pages, doc_type=facts.doc_type,
+            doc_type_confidence=1.0 if options.doc_type else guess.confidence,
+            doc_type_clues=["type imposé par l'option --type"] if options.doc_type else guess.clues,
+            context=facts.context, score=scores, findings=findings)
+
+    def scan_path(self, path: str, options: ScanOptions) -> DocumentReport:
+        from conformcheck.extract import extract
+
+        try:
+            doc = extract(path, max_bytes=options.max_bytes, max_pages=options.max_pages)
+        except InputError as exc:
+            return DocumentReport(path=str(path), status="error", error=exc.message, error_code=exc.code)
+        return self.scan_document(doc, options)
+
+
+def example_document(text: str) -> Document:
+    from conformcheck.model import Block
+
+    return Document.from_blocks("exemple", "text", [Block(page=1, order=0, text=text)])
+
+
+def example_context(rule: Rule) -> dict[str, object]:
+    """A context in which the rule applies, overridden by the examples' own `context`."""
+    applies = rule.applies_to
+    context: dict[str, object] = {}
+    if applies.regimes:
+        context["regime"] = applies.regimes[0]
+    if applies.modes:
+        context["mode"] = applies.modes[0]
+    for key in ("hors_etablissement", "majeur", "mineurs", "habilite_aide_sociale", "plan_aide"):
+        if getattr(applies, key) is not None:
+            context[key] = getattr(applies, key)
+    if applies.min_prix_mensuel is not None:
+        context["prix_mensuel"] = applies.min_prix_mensuel
+    context.update(rule.examples.context)
+    return context
+
+
+def run_example(scanner: Scanner, rule: Rule, text: str, scan_date: date | None = None) -> Finding:
+    """Evaluate one rule on one example sentence, in a context where it applies."""
+    context = example_context(rule)
+    doc_type = str(context.pop("doc_type", rule.applies_to.doc_types[0]))
+    options = ScanOptions(context=context, doc_type=doc_type, scan_date=scan_date or date.today())
+    facts = scanner.facts(example_document(text), options)
+    return scanner.evaluate(facts, [rule])[0]
+
+
+PASS_STATUSES = {Status.conforme}
+FAIL_STATUSES = {Status.manquant, Status.non_conforme}
+
+
+def example_passes(rule: Rule, finding: Finding) -> bool:
+    """A « pass » example is compliant: conforme, or no clause found for forbidden/outdated rules."""
+    if rule.kind in (RuleKind.forbidden, RuleKind.outdated) or rule.absent == "non_applicable":
+        return finding.status in PASS_STATUSES | {Status.non_applicable}
+    if rule.kind == RuleKind.python:  # a function may only be able to refute, leaving the rest to a reviewer
+        return finding.status in PASS_STATUSES | {Status.a_verifier}
+    return finding.status in PASS_STATUSES
+
+
+def example_fails(finding: Finding) -> bool:
+    return finding.status in FAIL_STATUSES
+
+
