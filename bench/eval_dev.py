@@ -147,9 +147,10 @@ def print_table(result: dict[str, object], details: bool) -> None:
           f"  cible ≥ {TARGETS['recall']}")
     print(f"Précision des « conforme »     : {_fmt(result['precision'])} "
           f"({counts['claims'] - counts['false_claims']}/{counts['claims']})  cible ≥ {TARGETS['precision']}")  # type: ignore[index]
-    print(f"Rappel des mentions fautives   : {_fmt(result['wrong_recall'])} ({counts['wrong_found']}/{counts['wrong']})")  # type: ignore[index]
-    print(f"Type de document               : {_fmt(result['doc_type'])} ({counts['doc_type'][0]}/{counts['doc_type'][1]})"  # type: ignore[index]
-          f"  cible ≥ {TARGETS['doc_type']}")
+    wrong = f"{counts['wrong_found']}/{counts['wrong']}"  # type: ignore[index]
+    print(f"Rappel des mentions fautives   : {_fmt(result['wrong_recall'])} ({wrong})")
+    typed = f"{counts['doc_type'][0]}/{counts['doc_type'][1]}"  # type: ignore[index]
+    print(f"Type de document               : {_fmt(result['doc_type'])} ({typed})  cible ≥ {TARGETS['doc_type']}")
     if result["unknown_label_ids"]:
         print("Identifiants étiquetés sans règle :", ", ".join(result["unknown_label_ids"]))  # type: ignore[arg-type]
     for line in result["doc_type_errors"]:  # type: ignore[attr-defined]

@@ -10,9 +10,11 @@ from typing import Any
 
 import click
 
-from conformcheck import __version__
+from conformcheck import __version__, cli_fr
 from conformcheck.errors import ConformcheckError
 from conformcheck.packs.schema import DOC_TYPES, MODES, REGIMES
+
+cli_fr.install()
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_INPUT = 0, 1, 2, 3
 BATCH_SUFFIXES = {".pdf", ".docx", ".txt", ".md", ".markdown"}
@@ -39,7 +41,8 @@ def _expand(paths: tuple[str, ...]) -> list[str]:
     return files
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(context_settings={"help_option_names": ["-h", "--help"]},
+             subcommand_metavar="COMMANDE [ARGS]...")
 @click.version_option(__version__, prog_name="conformcheck", message="%(prog)s %(version)s")
 def cli() -> None:
     """Vérifie la conformité réglementaire des documents des services à domicile
@@ -52,24 +55,27 @@ def cli() -> None:
               help="Format du rapport.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="Écrit le rapport dans ce fichier.")
 @click.option("--pack", "pack_dirs", multiple=True, type=click.Path(), help="Dossier de pack supplémentaire.")
-@click.option("--seulement", "only_packs", multiple=True, help="N'utilise que ce pack (casf, consommation…).")
+@click.option("--seulement", "only_packs", multiple=True, metavar="PACK",
+              help="N'utilise que ce pack (casf, consommation…).")
 @click.option("--regime", type=click.Choice(REGIMES), help="Régime du service.")
 @click.option("--mode", type=click.Choice(MODES), help="Mode d'intervention.")
 @click.option("--hors-etablissement/--en-etablissement", "hors_etablissement", default=None,
               help="Contrat signé hors établissement (au domicile) ou non.")
-@click.option("--prix-mensuel", type=float, help="Prix mensuel TTC de la prestation, en euros.")
+@click.option("--prix-mensuel", type=float, metavar="EUROS", help="Prix mensuel TTC de la prestation, en euros.")
 @click.option("--type", "doc_type", type=click.Choice(DOC_TYPES), help="Impose le type de document.")
-@click.option("--date", "scan_date", type=click.DateTime(formats=["%Y-%m-%d"]),
+@click.option("--date", "scan_date", type=click.DateTime(formats=["%Y-%m-%d"]), metavar="AAAA-MM-JJ",
               help="Date de référence des contrôles de fraîcheur (AAAA-MM-JJ ; par défaut aujourd'hui).")
 @click.option("--fail-on", type=click.Choice(FAIL_ON), help="Gravité à partir de laquelle le code de sortie est 1 "
               "(défaut : error).")
 @click.option("--config", "config_path", type=click.Path(dir_okay=False), help="Fichier de configuration TOML.")
 @click.option("--moteur", "engine", type=click.Choice(["durable", "python"]), help="Moteur de règles.")
 @click.option("--tout", "show_all", is_flag=True, help="Liste aussi les exigences non applicables.")
+@click.option("--anonymiser", is_flag=True, help="Masque les noms de personnes dans les extraits (plus lent : "
+              "charge le modèle de langue français).")
 def scan(fichiers: tuple[str, ...], fmt: str, output: str | None, pack_dirs: tuple[str, ...],
          only_packs: tuple[str, ...], regime: str | None, mode: str | None, hors_etablissement: bool | None,
          prix_mensuel: float | None, doc_type: str | None, scan_date: Any, fail_on: str | None,
-         config_path: str | None, engine: str | None, show_all: bool) -> None:
+         config_path: str | None, engine: str | None, show_all: bool, anonymiser: bool) -> None:
     """Analyse un ou plusieurs documents (ou dossiers) et rend un rapport de conformité."""
     from conformcheck.config import find_config, load_config
     from conformcheck.model import Report, Severity, Status
@@ -114,6 +120,10 @@ def scan(fichiers: tuple[str, ...], fmt: str, output: str | None, pack_dirs: tup
         click.echo("Interrompu : le rapport contient les fichiers déjà analysés.", err=True)
     finally:
         scanner.close()
+    if anonymiser:
+        from conformcheck.analyze.redact import redact_report
+
+        redact_report(report)
     _emit(report, fmt, output, show_all)
     if interrupted:
         sys.exit(130)
@@ -175,7 +185,8 @@ def _packs(pack_dirs: tuple[str, ...], only: tuple[str, ...]) -> Any:
 
 
 @rules.command("list")
-@click.option("--pack", "only", multiple=True, help="Identifiant de pack (casf, consommation, arrete2011, nfx50056).")
+@click.option("--pack", "only", multiple=True, metavar="PACK",
+              help="Identifiant de pack (casf, consommation, arrete2011, nfx50056).")
 @click.option("--pack-dir", "pack_dirs", multiple=True, type=click.Path(), help="Dossier de pack supplémentaire.")
 @click.option("--format", "fmt", type=click.Choice(["texte", "json"]), default="texte", show_default=True)
 def rules_list(only: tuple[str, ...], pack_dirs: tuple[str, ...], fmt: str) -> None:
@@ -209,7 +220,7 @@ def rules_show(rule_id: str, pack_dirs: tuple[str, ...]) -> None:
 
 
 @rules.command("doc")
-@click.option("--pack", "only", multiple=True, help="Identifiant de pack.")
+@click.option("--pack", "only", multiple=True, metavar="PACK", help="Identifiant de pack.")
 @click.option("--pack-dir", "pack_dirs", multiple=True, type=click.Path())
 @click.option("-o", "--output-dir", type=click.Path(file_okay=False), help="Écrit un fichier <pack>.md par pack.")
 def rules_doc(only: tuple[str, ...], pack_dirs: tuple[str, ...], output_dir: str | None) -> None:
@@ -229,7 +240,7 @@ def rules_doc(only: tuple[str, ...], pack_dirs: tuple[str, ...], output_dir: str
 
 
 @rules.command("test")
-@click.option("--pack", "only", multiple=True, help="Identifiant de pack.")
+@click.option("--pack", "only", multiple=True, metavar="PACK", help="Identifiant de pack.")
 @click.option("--pack-dir", "pack_dirs", multiple=True, type=click.Path())
 def rules_test(only: tuple[str, ...], pack_dirs: tuple[str, ...]) -> None:
     """Vérifie les exemples de chaque règle (pour les auteurs de packs)."""

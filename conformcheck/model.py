@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from enum import Enum
+from enum import StrEnum
 
 from pydantic import BaseModel, Field
 
 
-class BlockKind(str, Enum):
+class BlockKind(StrEnum):
     heading = "heading"
     paragraph = "paragraph"
     list_item = "list_item"
@@ -75,7 +75,7 @@ class Document(BaseModel):
         return None
 
 
-class Status(str, Enum):
+class Status(StrEnum):
     conforme = "conforme"
     manquant = "manquant"
     non_conforme = "non_conforme"
@@ -98,7 +98,7 @@ DOC_TYPE_LABELS_FR: dict[str, str] = {
 }
 
 
-class Severity(str, Enum):
+class Severity(StrEnum):
     error = "error"
     warning = "warning"
     info = "info"

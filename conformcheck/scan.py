@@ -75,7 +75,7 @@ class Scanner:
             assessments.append(Assessment(rule.id, verdict.outcome, tuple(constraints(rule, facts))))
         statuses = self.engine.decide(assessments)
         findings = [self._finding(rule, statuses[rule.id], verdicts[rule.id], assessment, facts)
-                    for rule, assessment in zip(rules, assessments)]
+                    for rule, assessment in zip(rules, assessments, strict=True)]
         return sorted(findings, key=lambda f: (STATUS_ORDER[f.status], -f.severity.rank, f.rule_id))
 
     def _finding(self, rule: Rule, status: Status, verdict: Verdict, assessment: Assessment,

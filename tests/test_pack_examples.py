@@ -7,7 +7,7 @@ import pytest
 from conformcheck.model import Status
 from conformcheck.packs.loader import load_packs
 from conformcheck.packs.schema import RuleKind
-from conformcheck.scan import Scanner, example_document, example_fails, example_passes, run_example, ScanOptions
+from conformcheck.scan import Scanner, ScanOptions, example_document, example_fails, example_passes, run_example
 
 PACKS = load_packs(installed=False)
 RULES = [rule for pack in PACKS for rule in pack.rules]

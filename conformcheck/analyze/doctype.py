@@ -6,7 +6,7 @@ from functools import lru_cache
 
 from pydantic import BaseModel
 
-from conformcheck.analyze.matcher import PhraseIndex, PhraseHits
+from conformcheck.analyze.matcher import PhraseHits, PhraseIndex
 from conformcheck.model import BlockKind, Document
 
 # (phrase, weight): strong clues name the document; weak ones describe its content.

@@ -39,7 +39,8 @@ def _entry_point_dirs() -> list[Path]:
             target = entry.load()
             path = Path(target() if callable(target) else target)
         except Exception as exc:  # a broken third-party pack must be named, not crash the tool
-            raise PackError(f"Le pack installé « {entry.name} » ({entry.value}) ne peut pas être chargé : {exc}")
+            raise PackError(f"Le pack installé « {entry.name} » ({entry.value}) ne peut pas être chargé : "
+                            f"{exc}") from exc
         dirs.extend(_pack_dirs_in(path))
     return dirs
 

@@ -1,0 +1,132 @@
+"""The command line end to end: reports, JSON shape, exit codes, batches with bad files, config file."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from conformcheck.cli import cli
+
+SAMPLES = Path(__file__).resolve().parent.parent / "samples"
+FINDING_KEYS = {"rule_id", "pack", "title", "status", "severity", "message", "fix", "references", "evidence"}
+STATUSES = {"conforme", "manquant", "non_conforme", "a_verifier", "non_applicable"}
+
+
+def run(*args: str) -> tuple[int, str]:
+    result = CliRunner().invoke(cli, list(args), catch_exceptions=False)
+    return result.exit_code, result.output
+
+
+def test_text_report_is_in_french_with_excerpts_and_pages() -> None:
+    code, out = run("scan", str(SAMPLES / "contrat_defectueux.pdf"), "--date", "2026-12-01")
+    assert code == 1
+    assert "NON CONFORME" in out and "MANQUANT" in out and "Extrait (p. " in out and "À faire :" in out
+    assert "Conformité :" in out and "Type de document : contrat / DIPC" in out
+
+
+def test_json_report_has_the_stable_shape(tmp_path: Path) -> None:
+    out_file = tmp_path / "rapport.json"
+    code, _ = run("scan", str(SAMPLES / "devis_conforme.docx"), "--format", "json", "-o", str(out_file))
+    assert code in (0, 1)
+    data = json.loads(out_file.read_text(encoding="utf-8"))
+    assert data["schema_version"] == "1"
+    (doc,) = data["documents"]
+    assert {"path", "doc_type", "doc_type_confidence", "status", "context", "score", "findings"} <= set(doc)
+    assert doc["status"] == "ok" and doc["doc_type"] == "devis"
+    assert doc["score"]["document"]["applicable"] > 0
+    for finding in doc["findings"]:
+        assert FINDING_KEYS <= set(finding) and finding["status"] in STATUSES
+        for evidence in finding["evidence"]:
+            assert {"excerpt", "page", "block", "start", "end"} <= set(evidence)
+
+
+def test_batch_goes_on_after_bad_files_and_exits_3(tmp_path: Path) -> None:
+    empty = tmp_path / "vide.pdf"
+    empty.write_bytes(b"")
+    corrupt = tmp_path / "abime.pdf"
+    corrupt.write_bytes(b"%PDF-1.7\n1 0 obj garbage")
+    image = tmp_path / "photo.docx"
+    image.write_bytes(b"\x89PNG\r\n\x1a\n" + b"\0" * 64)
+    code, out = run("scan", str(empty), str(SAMPLES / "livret_conforme.pdf"), str(corrupt), str(image),
+                    str(tmp_path / "absent.pdf"), "--format", "json")
+    assert code == 3
+    docs = {Path(d["path"]).name: d for d in json.loads(out)["documents"]}
+    assert docs["livret_conforme.pdf"]["status"] == "ok" and docs["livret_conforme.pdf"]["findings"]
+    for name in ("vide.pdf", "abime.pdf", "photo.docx", "absent.pdf"):
+        assert docs[name]["status"] == "error" and docs[name]["error"] and "Traceback" not in docs[name]["error"]
+    assert docs["photo.docx"]["error_code"] == "format_non_pris_en_charge"
+
+
+def test_folder_is_scanned_as_a_batch(tmp_path: Path) -> None:
+    for name in ("devis_conforme.pdf", "reglement_conforme.docx"):
+        (tmp_path / name).write_bytes((SAMPLES / name).read_bytes())
+    code, out = run("scan", str(tmp_path), "--format", "json")
+    assert code in (0, 1)
+    assert sorted(Path(d["path"]).name for d in json.loads(out)["documents"]) == [
+        "devis_conforme.pdf", "reglement_conforme.docx"]
+
+
+def test_options_override_inferred_context_and_show_their_source() -> None:
+    code, out = run("scan", str(SAMPLES / "contrat_conforme.pdf"), "--format", "json", "--regime", "sap_agree",
+                    "--mode", "mandataire", "--en-etablissement")
+    context = json.loads(out)["documents"][0]["context"]
+    assert context["regime"] == {"value": "sap_agree", "source": "option"}
+    assert context["mode"]["value"] == "mandataire" and context["hors_etablissement"]["value"] is False
+
+
+def test_config_file_is_read(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "conformcheck.toml").write_text('regime = "ssiad"\nfail_on = "jamais"\n', encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    code, out = run("scan", str(SAMPLES / "contrat_defectueux.pdf"), "--format", "json")
+    assert code == 0  # fail_on = jamais
+    assert json.loads(out)["documents"][0]["context"]["regime"] == {"value": "ssiad", "source": "config"}
+
+
+def test_bad_config_and_bad_pack_are_usage_errors(tmp_path: Path) -> None:
+    bad = tmp_path / "conformcheck.toml"
+    bad.write_text('regime = "inconnu"\n', encoding="utf-8")
+    code, out = run("scan", str(SAMPLES / "devis_conforme.pdf"), "--config", str(bad))
+    assert code == 2 and "regime" in out
+    code, out = run("scan", str(SAMPLES / "devis_conforme.pdf"), "--pack", str(tmp_path / "absent"))
+    assert code == 2 and "n'existe pas" in out
+
+
+def test_fail_on_threshold() -> None:
+    code, _ = run("scan", str(SAMPLES / "devis_defectueux.pdf"), "--fail-on", "jamais")
+    assert code == 0
+    code, _ = run("scan", str(SAMPLES / "devis_defectueux.pdf"))
+    assert code == 1
+
+
+def test_forced_type() -> None:
+    code, out = run("scan", str(SAMPLES / "devis_conforme.pdf"), "--type", "livret_accueil", "--format", "json")
+    doc = json.loads(out)["documents"][0]
+    assert doc["doc_type"] == "livret_accueil" and doc["doc_type_confidence"] == 1.0
+
+
+def test_rules_list_show_doc_and_schema(tmp_path: Path) -> None:
+    code, out = run("rules", "list", "--format", "json")
+    rows = json.loads(out)
+    assert code == 0 and {"casf", "consommation", "arrete2011", "nfx50056"} <= {r["pack"] for r in rows}
+    code, out = run("rules", "show", "casf.livret.existence")
+    assert code == 0 and "L311-4" in out and "Exemples conformes" in out
+    code, out = run("rules", "show", "casf.nope")
+    assert code == 2 and "règle inconnue" in out
+    code, out = run("rules", "doc", "--pack", "casf", "-o", str(tmp_path))
+    assert code == 0 and (tmp_path / "casf.md").read_text(encoding="utf-8").startswith("# Pack `casf`")
+    code, out = run("schema")
+    assert code == 0 and "rule_file" in json.loads(out)
+
+
+def test_committed_rule_docs_are_up_to_date(tmp_path: Path) -> None:
+    """docs/ is generated by `conformcheck rules doc`: regenerate it when a rule changes."""
+    run("rules", "doc", "-o", str(tmp_path))
+    docs = Path(__file__).resolve().parent.parent / "docs"
+    for generated in tmp_path.glob("*.md"):
+        committed = docs / generated.name
+        assert committed.is_file(), f"docs/{generated.name} manquant : lancez « conformcheck rules doc -o docs »"
+        assert committed.read_text(encoding="utf-8") == generated.read_text(encoding="utf-8"), (
+            f"docs/{generated.name} est périmé : lancez « conformcheck rules doc -o docs »")
