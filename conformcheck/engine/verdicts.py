@@ -73,6 +73,20 @@ def find(match: Match, facts: DocumentFacts, ignore_negated: bool = False) -> li
     return sorted(set(spans))
 
 
+def _wrong_wording(rule: Rule, facts: DocumentFacts, right_found: bool) -> Verdict | None:
+    """A defective wording makes the mention « non conforme » when the right one is absent (or always,
+    with `overrides`)."""
+    for wrong in rule.wrong:
+        wrong_spans = find(wrong.match, facts)
+        if wrong_spans and (not right_found or wrong.overrides):
+            return Verdict("bad", wrong_spans, detail=wrong.message)
+    return None
+
+
+def _absent(rule: Rule, parts: list[PartResult] | None = None) -> Verdict:
+    return Verdict("missing" if rule.absent == "manquant" else "none", parts=parts or [])
+
+
 def _mention(rule: Rule, facts: DocumentFacts) -> Verdict:
     if rule.parts:
         results = []
@@ -81,33 +95,33 @@ def _mention(rule: Rule, facts: DocumentFacts) -> Verdict:
             results.append(PartResult(id=part.id, label=part.label, found=bool(spans),
                                       evidence=[make_evidence(facts.doc, s) for s in spans[:1]]))
         found = [r for r in results if r.found]
+        wrong = _wrong_wording(rule, facts, right_found=bool(found))
+        if wrong:
+            wrong.parts = results
+            return wrong
         all_spans = [(e.start, e.end) for r in found for e in r.evidence]
         if len(found) == len(results):
             return Verdict("ok", all_spans, parts=results)
         if found:
             missing = ", ".join(r.label for r in results if not r.found)
             return Verdict("bad", all_spans, detail=f"Éléments manquants : {missing}.", parts=results)
-        return Verdict("missing" if rule.absent == "manquant" else "none", parts=results)
+        return _absent(rule, results)
     spans = find(rule.match, facts) if rule.match else []
-    for wrong in rule.wrong:
-        wrong_spans = find(wrong.match, facts)
-        if wrong_spans and (not spans or wrong.overrides):
-            return Verdict("bad", wrong_spans, detail=wrong.message)
-    if spans:
-        return Verdict("ok", spans)
-    return Verdict("missing" if rule.absent == "manquant" else "none")
+    wrong = _wrong_wording(rule, facts, right_found=bool(spans))
+    if wrong:
+        return wrong
+    return Verdict("ok", spans) if spans else _absent(rule)
 
 
 def _value(rule: Rule, facts: DocumentFacts) -> Verdict:
     check = rule.value
     assert check is not None and rule.match is not None
     anchors = find(rule.match, facts)
-    for wrong in rule.wrong:
-        wrong_spans = find(wrong.match, facts)
-        if wrong_spans and (not anchors or wrong.overrides):
-            return Verdict("bad", wrong_spans, detail=wrong.message)
+    wrong = _wrong_wording(rule, facts, right_found=bool(anchors))
+    if wrong:
+        return wrong
     if not anchors:
-        return Verdict("missing" if rule.absent == "manquant" else "none")
+        return _absent(rule)
     candidates = facts.fields.get(check.field, [])
     nearby = [(a, v) for a in anchors for v in candidates
               if a[0] - check.window // 4 <= v.start <= a[1] + check.window]
