@@ -148,8 +148,10 @@ class Finding(BaseModel):
 
 class ContextValue(BaseModel):
     value: str | bool | float | None
-    source: str = Field(description="option | config | document | defaut")
+    source: str = Field(description="option | config | document | inconnu")
     evidence: Evidence | None = None
+    candidates: list[str] | None = Field(default=None, description="when the value is unknown: the values still "
+                                         "possible (e.g. any regime but SSIAD for a document without care)")
 
 
 class Score(BaseModel):

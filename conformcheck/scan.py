@@ -148,7 +148,8 @@ def run_example(scanner: Scanner, rule: Rule, text: str, scan_date: date | None 
     """Evaluate one rule on one example sentence, in a context where it applies."""
     context = example_context(rule)
     doc_type = str(context.pop("doc_type", rule.applies_to.doc_types[0]))
-    options = ScanOptions(context=context, doc_type=doc_type, scan_date=scan_date or date.today())
+    when = scan_date or rule.examples.scan_date or date.today()
+    options = ScanOptions(context=context, doc_type=doc_type, scan_date=when)
     facts = scanner.facts(example_document(text), options)
     return scanner.evaluate(facts, [rule])[0]
 
@@ -159,7 +160,8 @@ FAIL_STATUSES = {Status.manquant, Status.non_conforme}
 
 def example_passes(rule: Rule, finding: Finding) -> bool:
     """A « pass » example is compliant: conforme, or no clause found for forbidden/outdated rules."""
-    if rule.kind in (RuleKind.forbidden, RuleKind.outdated) or rule.absent == "non_applicable":
+    absent = rule.absent_on.get(rule.applies_to.doc_types[0], rule.absent)  # type: ignore[call-overload]
+    if rule.kind in (RuleKind.forbidden, RuleKind.outdated) or absent == "non_applicable":
         return finding.status in PASS_STATUSES | {Status.non_applicable}
     if rule.kind == RuleKind.python:  # a function may only be able to refute, leaving the rest to a reviewer
         return finding.status in PASS_STATUSES | {Status.a_verifier}

@@ -16,7 +16,8 @@ _REGIME_CLUES: list[tuple[str, list[str]]] = [
                "service de soins à domicile"]),
     ("casf_autorise", ["service autonomie à domicile", "service d'aide et d'accompagnement à domicile", "SAAD",
                        "SPASAD", "SAD", "autorisé par le conseil départemental",
-                       "autorisation du conseil départemental",
+                       "autorisation du conseil départemental", "service autorisé", "autorisé par arrêté",
+                       "autorisé par le président du conseil départemental", "autorisé par le département",
                        "arrêté d'autorisation", "autorisation délivrée", "CCAS", "CIAS",
                        "centre communal d'action sociale", "centre intercommunal d'action sociale",
                        "habilité à l'aide sociale", "L. 311-4", "document individuel de prise en charge",
@@ -27,6 +28,9 @@ _REGIME_CLUES: list[tuple[str, list[str]]] = [
     ("sap_declare", ["déclaration SAP", "déclaré auprès", "déclaration n°", "récépissé de déclaration",
                      "services à la personne", "organisme déclaré"]),
 ]
+# Any of these means the service may deliver care (SSIAD, soins of a SAD intégré).
+_HEALTH_CLUES = ["soins infirmiers", "infirmier", "infirmière", "aide-soignant", "aide soignante", "soins d'hygiène",
+                 "prescription médicale", "SSIAD", "SPASAD", "assurance maladie", "soins de nursing"]
 _MODE_CLUES: list[tuple[str, list[str]]] = [
     ("mandataire", ["mode mandataire", "service mandataire", "contrat de mandat", "en qualité de mandataire",
                     "vous êtes l'employeur", "particulier employeur"]),
@@ -56,7 +60,7 @@ _BOOL_CLUES: dict[str, list[tuple[bool, list[str]]]] = {
 
 @lru_cache(maxsize=1)
 def _index() -> PhraseIndex:
-    phrases = [p for _, clues in _REGIME_CLUES + _MODE_CLUES for p in clues]
+    phrases = [p for _, clues in _REGIME_CLUES + _MODE_CLUES for p in clues] + _HEALTH_CLUES
     phrases += [p for options in _BOOL_CLUES.values() for _, clues in options for p in clues]
     return PhraseIndex(phrases)
 
@@ -93,6 +97,9 @@ def infer_context(doc: Document, given: dict[str, object], monthly_total: float 
             guess = ContextValue(value=monthly_total, source="document")
         elif key in _BOOL_CLUES:
             guess = _first_clue(doc, hits, _BOOL_CLUES[key])  # type: ignore[arg-type]
+        if key == "regime" and guess is None and not hits.any_spans(_HEALTH_CLUES):
+            # Nothing about care: the document is not an SSIAD's, whatever else the service is.
+            guess = ContextValue(value=None, source="inconnu", candidates=["casf_autorise", "sap_agree", "sap_declare"])
         if key == "majeur" and guess is None and context.get("regime") and context["regime"].value == "ssiad":
             guess = ContextValue(value=True, source="document", evidence=context["regime"].evidence)
         context[key] = guess or ContextValue(value=None, source="inconnu")

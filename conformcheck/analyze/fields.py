@@ -11,14 +11,14 @@ from conformcheck.analyze.fold import NUMBER_WORDS
 
 _NUMBER = r"(\d{1,4}|" + "|".join(sorted(NUMBER_WORDS, key=len, reverse=True)) + r"|un|une)"
 _DURATION = re.compile(
-    _NUMBER + r"(?:\s*\(\s*\d{1,4}\s*\))?\s*(jours?|j\b|semaines?|mois|ans?\b|annees?|heures?)"
+    _NUMBER + r"(?:\s*\(\s*" + _NUMBER + r"\s*\))?\s*(jours?|j\b|semaines?|mois|ans?\b|annees?|heures?)"
     r"(?:\s+(?:calendaires|ouvres|ouvrables|francs|pleins|revolus))?")
 _UNIT_DAYS = {"jour": 1, "jours": 1, "j": 1, "semaine": 7, "semaines": 7, "mois": 30, "an": 365, "ans": 365,
               "annee": 365, "annees": 365}
 _PERIODICITY = re.compile(
     r"\b(?:tous\s+les|toutes\s+les|chaque|au\s+moins\s+tous\s+les|au\s+plus\s+tard\s+tous\s+les)\s+"
-    + _NUMBER + r"\s*(ans|annees)\b|\b(?:une\s+duree\s+maximale\s+de|pour\s+une\s+duree\s+de|pour\s+)"
-    + _NUMBER + r"\s*(ans|annees)\b")
+    + _NUMBER + r"\s*(ans|annees)\b|\b(?:une\s+duree\s+maximale\s+de|pour\s+une\s+duree\s+de|pour|"
+    r"periodicite\s+(?:maximale\s+)?de)\s+" + _NUMBER + r"\s*(ans|annees)\b")
 _ANNUAL = re.compile(r"\b(?:chaque\s+annee|tous\s+les\s+ans|annuellement|revision\s+annuelle)\b")
 _QUINQUENNIAL = re.compile(r"\bquinquennal")
 _MONTHS = {"janvier": 1, "fevrier": 2, "mars": 3, "avril": 4, "mai": 5, "juin": 6, "juillet": 7, "aout": 8,
@@ -59,7 +59,7 @@ def durations(folded: str) -> list[FieldValue]:
     """Delays in days (« quatorze jours », « 14 jours calendaires », « deux semaines »)."""
     found = []
     for m in _DURATION.finditer(folded):
-        unit = m.group(2).rstrip(".")
+        unit = m.group(3).rstrip(".")
         if unit.startswith("heure"):
             continue
         days = _number(m.group(1)) * _UNIT_DAYS.get(unit, 1)

@@ -50,7 +50,7 @@ def stem(word: str) -> str:
         return word
     if word.endswith("aux") and len(word) > 4:
         word = word[:-3] + "al"
-    elif word[-1] in "sx":
+    elif word[-1] == "s" or word.endswith(("eux", "oux")):  # « prix », « choix » keep their x
         word = word[:-1]
     while len(word) > 4 and word.endswith("e"):
         word = word[:-1]

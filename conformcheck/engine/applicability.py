@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from conformcheck.engine.facts import DocumentFacts
+from conformcheck.engine.verdicts import negated
 from conformcheck.model import DOC_TYPE_LABELS_FR
 from conformcheck.packs.schema import Rule
 
@@ -39,7 +40,14 @@ def constraints(rule: Rule, facts: DocumentFacts) -> list[Constraint]:
         if wanted is None:
             continue
         value = facts.ctx(key)
-        if value is None:
+        known = facts.context.get(key)
+        possible = set(known.candidates) if known and known.candidates else None
+        if value is None and possible is not None and possible <= set(wanted):
+            continue  # every value still possible is one where the rule applies
+        if value is None and possible is not None and not possible & set(wanted):
+            found.append(Constraint(key, "fail", f"Ne s'applique pas : {CONTEXT_LABELS_FR[key]} exclut "
+                                                 f"{', '.join(wanted)}."))
+        elif value is None:
             found.append(Constraint(key, "unknown", f"Impossible de déterminer {CONTEXT_LABELS_FR[key]}."))
         elif value not in wanted:
             found.append(Constraint(key, "fail", f"Ne s'applique pas pour {key} = {value}."))
@@ -62,6 +70,7 @@ def constraints(rule: Rule, facts: DocumentFacts) -> list[Constraint]:
             found.append(Constraint("prix_mensuel", "fail",
                                     f"Prix mensuel {price} € TTC inférieur au seuil de "
                                     f"{applies.min_prix_mensuel:g} €."))
-    if applies.when_present and not facts.hits.any_spans(applies.when_present):
+    if applies.when_present and not [s for s in facts.hits.any_spans(applies.when_present)
+                                     if not negated(facts, s)]:
         found.append(Constraint("when_present", "fail", "La clause qui déclenche cette exigence est absente."))
     return found

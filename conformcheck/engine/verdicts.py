@@ -20,7 +20,9 @@ Span = tuple[int, int]
 OUTCOMES = ("ok", "bad", "missing", "none", "undecidable")
 
 NEGATION_WINDOW = 60
-_NEGATION = re.compile(r"\b(?:aucun|aucune|pas|ni|sans|jamais|nullement|n|ne|exclu|exclue|interdit|interdite)\b")
+# « n' » is « n » followed by a space once folded; « n° » is a number sign, not a negation.
+_NEGATION = re.compile(r"\b(?:aucun|aucune|pas|ni|sans|jamais|nullement|ne|exclu|exclue|interdit|interdite)\b"
+                       r"|\bn(?= )")
 MAX_EVIDENCE = 3
 
 
@@ -37,14 +39,14 @@ def _compiled(pattern: str) -> re.Pattern[str]:
     return re.compile(pattern)
 
 
-def _negated(facts: DocumentFacts, span: Span) -> bool:
+def negated(facts: DocumentFacts, span: Span) -> bool:
     start = max(facts.sentence_start(span[0]), span[0] - NEGATION_WINDOW)
     return bool(_NEGATION.search(facts.folded, start, span[0]))
 
 
-def _preceded_by(facts: DocumentFacts, span: Span, unless: list[Span], unless_rx: list[Span]) -> bool:
+def _preceded_by(facts: DocumentFacts, span: Span, unless: list[Span], window: int) -> bool:
     sentence = facts.sentence_start(span[0])
-    return any(sentence <= a < span[1] and a >= span[0] - NEGATION_WINDOW for a, _ in unless + unless_rx)
+    return any(sentence <= a < span[1] and a >= span[0] - window for a, _ in unless)
 
 
 def find(match: Match, facts: DocumentFacts, ignore_negated: bool = False) -> list[Span]:
@@ -66,10 +68,10 @@ def find(match: Match, facts: DocumentFacts, ignore_negated: bool = False) -> li
                                          for a, b in anchors)]
     if match.unless or match.unless_regex:
         unless = facts.hits.any_spans(match.unless)
-        unless_rx = [m.span() for p in match.unless_regex for m in _compiled(p).finditer(facts.folded)]
-        spans = [s for s in spans if not _preceded_by(facts, s, unless, unless_rx)]
+        unless += [m.span() for p in match.unless_regex for m in _compiled(p).finditer(facts.folded)]
+        spans = [s for s in spans if not _preceded_by(facts, s, unless, match.unless_window)]
     if ignore_negated:
-        spans = [s for s in spans if not _negated(facts, s)]
+        spans = [s for s in spans if not negated(facts, s)]
     return sorted(set(spans))
 
 
@@ -83,8 +85,9 @@ def _wrong_wording(rule: Rule, facts: DocumentFacts, right_found: bool) -> Verdi
     return None
 
 
-def _absent(rule: Rule, parts: list[PartResult] | None = None) -> Verdict:
-    return Verdict("missing" if rule.absent == "manquant" else "none", parts=parts or [])
+def _absent(rule: Rule, facts: DocumentFacts, parts: list[PartResult] | None = None) -> Verdict:
+    absent = rule.absent_on.get(facts.doc_type, rule.absent)  # type: ignore[call-overload]
+    return Verdict("missing" if absent == "manquant" else "none", parts=parts or [])
 
 
 def _mention(rule: Rule, facts: DocumentFacts) -> Verdict:
@@ -105,12 +108,12 @@ def _mention(rule: Rule, facts: DocumentFacts) -> Verdict:
         if found:
             missing = ", ".join(r.label for r in results if not r.found)
             return Verdict("bad", all_spans, detail=f"Éléments manquants : {missing}.", parts=results)
-        return _absent(rule, results)
+        return _absent(rule, facts, results)
     spans = find(rule.match, facts) if rule.match else []
     wrong = _wrong_wording(rule, facts, right_found=bool(spans))
     if wrong:
         return wrong
-    return Verdict("ok", spans) if spans else _absent(rule)
+    return Verdict("ok", spans) if spans else _absent(rule, facts)
 
 
 def _value(rule: Rule, facts: DocumentFacts) -> Verdict:
@@ -121,7 +124,7 @@ def _value(rule: Rule, facts: DocumentFacts) -> Verdict:
     if wrong:
         return wrong
     if not anchors:
-        return _absent(rule)
+        return _absent(rule, facts)
     candidates = facts.fields.get(check.field, [])
     nearby = [(a, v) for a in anchors for v in candidates
               if a[0] - check.window // 4 <= v.start <= a[1] + check.window]

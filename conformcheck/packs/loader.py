@@ -101,6 +101,24 @@ def load_pack(directory: Path) -> Pack:
     return Pack(meta=meta, rules=rules, root=str(directory))
 
 
+def _resolve_shared_wording(packs: list[Pack]) -> list[Pack]:
+    """Give each `same_as` rule the wording of the rule it names, so both find the same evidence."""
+    by_id = {rule.id: rule for pack in packs for rule in pack.rules}
+    resolved: list[Pack] = []
+    for pack in packs:
+        rules = []
+        for rule in pack.rules:
+            if rule.same_as:
+                source = by_id.get(rule.same_as)
+                if source is None or source.same_as:
+                    raise PackError(f"{pack.root} : règle {rule.id} : `same_as: {rule.same_as}` doit désigner une "
+                                    "règle chargée qui porte elle-même sa formulation.")
+                rule = rule.model_copy(update={"match": source.match, "parts": source.parts, "wrong": source.wrong})
+            rules.append(rule)
+        resolved.append(pack.model_copy(update={"rules": rules}))
+    return resolved
+
+
 def load_packs(extra_dirs: Iterable[str | Path] = (), bundled: bool = True, installed: bool = True,
                only: Iterable[str] = ()) -> list[Pack]:
     """Every pack found, validated together (an id may exist once across all packs)."""
@@ -131,6 +149,7 @@ def load_packs(extra_dirs: Iterable[str | Path] = (), bundled: bool = True, inst
                 raise PackError(f"La règle {rule.id} est définie deux fois : {seen_rules[rule.id]} et {directory}.")
             seen_rules[rule.id] = str(directory)
         packs.append(pack)
+    packs = _resolve_shared_wording(packs)
     wanted = set(only)
     if wanted:
         unknown = wanted - set(seen_packs)

@@ -83,6 +83,7 @@ class Match(Strict):
     window: int = Field(default=250, ge=10, le=5000)
     unless: list[str] = Field(default_factory=list, description="hits preceded by these (negations) are ignored")
     unless_regex: list[str] = Field(default_factory=list)
+    unless_window: int = Field(default=60, ge=10, le=1000, description="how far before a hit `unless` looks")
     scope: Literal["document", "first_page", "headings"] = "document"
     ignore_negated: bool = Field(default=True, description="forbidden/outdated: skip hits in a negated clause "
                                  "(« aucun frais de résiliation »); set false for « ne … que » restrictions")
@@ -101,6 +102,12 @@ class Match(Strict):
     def _not_empty(self) -> Match:
         if not (self.any or self.all or self.regex):
             raise ValueError("un bloc `match` doit contenir au moins `any`, `all` ou `regex`")
+        from conformcheck.analyze.fold import phrase_key
+
+        for phrase in self.phrases():
+            if not phrase_key(phrase):
+                raise ValueError(f"la phrase {phrase!r} ne contient aucun mot cherchable (mots-outils ou "
+                                 "symboles seulement) : utilisez `regex`")
         return self
 
     def phrases(self) -> list[str]:
@@ -146,6 +153,7 @@ class Examples(Strict):
     fail: list[str] = Field(min_length=1)
     context: dict[str, str | bool | float] = Field(default_factory=dict,
                                                    description="context the examples are evaluated in")
+    scan_date: date | None = Field(default=None, description="reference date of the examples (freshness checks)")
 
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
 
@@ -160,6 +168,8 @@ class Rule(Strict):
     message: str = Field(description="French: what the requirement is / what was found missing")
     fix: str = Field(description="French: what to add or change")
     match: Match | None = None
+    same_as: str | None = Field(default=None, description="reuse the `match`, `parts` and `wrong` of this rule id "
+                                "(requirements shared by several packs point to the same evidence)")
     parts: list[Part] = Field(default_factory=list)
     wrong: list[Wrong] = Field(default_factory=list)
     value: ValueCheck | None = None
@@ -167,6 +177,9 @@ class Rule(Strict):
     function: str | None = Field(default=None, description="python: registered function name")
     absent: Literal["manquant", "non_applicable"] = Field(
         default="manquant", description="status when the mention is absent (display duties: non_applicable)")
+    absent_on: dict[DocType, Literal["manquant", "non_applicable"]] = Field(
+        default_factory=dict, description="`absent` for some document types (e.g. a devis practice: "
+                                          "manquant on a devis, non_applicable on a contract)")
     legacy: bool = Field(default=False, description="rule drawn from a repealed text, kept for history")
     confidence: Literal["confirmed", "partial", "unconfirmed"] = "confirmed"
     themes: list[str] = Field(default_factory=list)
@@ -176,7 +189,7 @@ class Rule(Strict):
     def _kind_fields(self) -> Rule:
         kind = self.kind
         if kind in (RuleKind.mention, RuleKind.forbidden, RuleKind.outdated, RuleKind.value):
-            if self.match is None and not self.parts:
+            if self.match is None and not self.parts and not self.same_as:
                 raise ValueError(f"une règle `{kind.value}` demande un bloc `match` (ou `parts`)")
         if kind == RuleKind.value and self.value is None:
             raise ValueError("une règle `value` demande un bloc `value`")

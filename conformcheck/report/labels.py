@@ -20,6 +20,8 @@ SOURCE_NAMES_FR = {"option": "option", "config": "fichier de configuration", "do
 
 def context_value_fr(value: ContextValue) -> str:
     raw = value.value
+    if raw is None and value.candidates:
+        return "inconnu (" + " ou ".join(VALUE_NAMES_FR.get(c, c) for c in value.candidates) + ")"
     if raw is None:
         return "inconnu"
     if isinstance(raw, bool):
