@@ -82,6 +82,8 @@ class Scanner:
                  facts: DocumentFacts) -> Finding:
         reasons = [c.reason for c in assessment.constraints if c.result == ("fail" if status ==
                                                                               Status.non_applicable else "unknown")]
+        if verdict.outcome == "undecidable" and verdict.detail:
+            reasons.append(verdict.detail)
         if verdict.outcome == "none" and not reasons:
             reasons = ["Aucune clause de ce type n'a été trouvée."
                        if rule.kind in (RuleKind.forbidden, RuleKind.outdated) else "Mention absente."]

@@ -13,7 +13,8 @@ from conformcheck.analyze.fold import light_fold
 from conformcheck.analyze.matcher import PhraseHits
 from conformcheck.model import BlockKind, ContextValue, Document
 
-_SENTENCE_BREAK = re.compile(r"[.!?;]\s|\n")
+# A single line break is not a sentence end: PDF paragraphs keep their line breaks.
+_SENTENCE_BREAK = re.compile(r"[.!?;]\s|\n\s*\n|\n(?=\s*(?:[-•*]|\d{1,2}[.)]\s))")
 
 
 @dataclass

@@ -127,7 +127,8 @@ def _value(rule: Rule, facts: DocumentFacts) -> Verdict:
         return _absent(rule, facts)
     candidates = facts.fields.get(check.field, [])
     nearby = [(a, v) for a in anchors for v in candidates
-              if a[0] - check.window // 4 <= v.start <= a[1] + check.window]
+              if a[0] - check.window // 4 <= v.start <= a[1] + check.window
+              or (v.start < a[0] and facts.sentence_start(v.start) == facts.sentence_start(a[0]))]
     if not nearby:
         return Verdict("bad", anchors, detail=check.missing_value_message)
     good = [(a, v) for a, v in nearby if _value_ok(check.min, check.max, check.max_age_years, v.value,
