@@ -383,7 +383,7 @@ def test_pdf_paragraph_cut_by_page_break_is_joined(tmp_path: Path) -> None:
     check_offsets(doc)
     assert [(b.page, b.text) for b in doc.blocks] == [
         (1, "Premier paragraphe complet."),
-        (1, "Un paiement peut être demandé pour les prestations réalisées dans les sept jours suivant la\n"
+        (1, "Un paiement peut être demandé pour les prestations réalisées dans les sept jours suivant la "
             "conclusion du contrat (article L. 221-10 du code de la consommation)."),
         (2, "Nouveau paragraphe."),
     ]
