@@ -6,14 +6,20 @@ import bisect
 import re
 from dataclasses import dataclass, field
 from datetime import date
-from functools import cached_property
+from functools import cached_property, lru_cache
 
 from conformcheck.analyze.fields import FieldValue
 from conformcheck.analyze.fold import light_fold
 from conformcheck.analyze.matcher import PhraseHits
 from conformcheck.model import BlockKind, ContextValue, Document
 
+
 # A single line break is not a sentence end: PDF paragraphs keep their line breaks.
+@lru_cache(maxsize=8192)
+def _compiled(pattern: str) -> re.Pattern[str]:
+    return re.compile(pattern)
+
+
 _SENTENCE_BREAK = re.compile(r"[.!?;]\s|\n\s*\n|\n(?=\s*(?:[-•*]|\d{1,2}[.)]\s))")
 
 
@@ -26,10 +32,19 @@ class DocumentFacts:
     context: dict[str, ContextValue]
     scan_date: date
     folded: str = field(default="")
+    _regex_cache: dict[str, list[tuple[int, int]]] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
         if not self.folded:
             self.folded = light_fold(self.doc.text)
+
+    def regex_spans(self, pattern: str) -> list[tuple[int, int]]:
+        """Matches of a rule regex in the folded text (zero-width ones too), computed once per document."""
+        found = self._regex_cache.get(pattern)
+        if found is None:
+            found = [m.span() for m in _compiled(pattern).finditer(self.folded)]
+            self._regex_cache[pattern] = found
+        return found
 
     def ctx(self, key: str) -> object:
         value = self.context.get(key)

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
-from functools import lru_cache
 
 from conformcheck.engine.evidence import make_evidence
 from conformcheck.engine.facts import DocumentFacts
@@ -34,26 +34,22 @@ class Verdict:
     parts: list[PartResult] = field(default_factory=list)
 
 
-@lru_cache(maxsize=8192)
-def _compiled(pattern: str) -> re.Pattern[str]:
-    return re.compile(pattern)
-
-
 def negated(facts: DocumentFacts, span: Span) -> bool:
     start = max(facts.sentence_start(span[0]), span[0] - NEGATION_WINDOW)
     return bool(_NEGATION.search(facts.folded, start, span[0]))
 
 
-def _preceded_by(facts: DocumentFacts, span: Span, unless: list[Span], window: int) -> bool:
-    sentence = facts.sentence_start(span[0])
-    return any(sentence <= a < span[1] and a >= span[0] - window for a, _ in unless)
+def _starts_between(starts: list[int], low: int, high: int) -> bool:
+    """Whether a sorted list of offsets has one in [low, high)."""
+    index = bisect.bisect_left(starts, low)
+    return index < len(starts) and starts[index] < high
 
 
 def find(match: Match, facts: DocumentFacts, ignore_negated: bool = False) -> list[Span]:
     """Spans in the document that satisfy `match`, in document order."""
     spans = list(facts.hits.any_spans(match.any))
     for pattern in match.regex:
-        spans.extend(m.span() for m in _compiled(pattern).finditer(facts.folded) if m.end() > m.start())
+        spans.extend(span for span in facts.regex_spans(pattern) if span[1] > span[0])
     if match.all:
         groups = [facts.hits.any_spans(group) for group in match.all]
         if all(groups):
@@ -64,12 +60,17 @@ def find(match: Match, facts: DocumentFacts, ignore_negated: bool = False) -> li
         spans = [s for s in spans if any(a <= s[0] < b for a, b in facts.heading_spans)]
     if match.near:
         anchors = facts.hits.any_spans(match.near)
-        spans = [s for s in spans if any(abs(a - s[0]) <= match.window or abs(s[1] - b) <= match.window
-                                         for a, b in anchors)]
+        starts, ends = sorted(a for a, _ in anchors), sorted(b for _, b in anchors)
+        spans = [s for s in spans if _starts_between(starts, s[0] - match.window, s[0] + match.window + 1)
+                 or _starts_between(ends, s[1] - match.window, s[1] + match.window + 1)]
     if match.unless or match.unless_regex:
         unless = facts.hits.any_spans(match.unless)
-        unless += [m.span() for p in match.unless_regex for m in _compiled(p).finditer(facts.folded)]
-        spans = [s for s in spans if not _preceded_by(facts, s, unless, match.unless_window)]
+        for pattern in match.unless_regex:
+            unless.extend(facts.regex_spans(pattern))
+        starts = sorted(a for a, _ in unless)
+        # A hit is vetoed by an `unless` phrase that starts before its end, in its sentence, within the window.
+        spans = [s for s in spans if not _starts_between(
+            starts, max(facts.sentence_start(s[0]), s[0] - match.unless_window), s[1])]
     if ignore_negated:
         spans = [s for s in spans if not negated(facts, s)]
     return sorted(set(spans))
