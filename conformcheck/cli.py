@@ -79,7 +79,7 @@ def scan(fichiers: tuple[str, ...], fmt: str, output: str | None, pack_dirs: tup
     """Analyse un ou plusieurs documents (ou dossiers) et rend un rapport de conformité."""
     from conformcheck.config import find_config, load_config
     from conformcheck.model import Report, Severity, Status
-    from conformcheck.packs.loader import load_packs
+    from conformcheck.packs.cache import load_rules
     from conformcheck.scan import Scanner, ScanOptions
 
     try:
@@ -101,8 +101,8 @@ def scan(fichiers: tuple[str, ...], fmt: str, output: str | None, pack_dirs: tup
                                                else date.today())
     threshold = fail_on or config.get("fail_on", "error")
     try:
-        packs = load_packs(extra_dirs=[*config.get("packs", []), *pack_dirs], only=only_packs)
-        scanner = Scanner(packs, engine=engine or config.get("engine", "durable"))
+        packs, index = load_rules(extra_dirs=[*config.get("packs", []), *pack_dirs], only=only_packs)
+        scanner = Scanner(packs, engine=engine or config.get("engine", "durable"), index=index)
     except ConformcheckError as exc:
         _fail(exc.message)
     scan_options = ScanOptions(context=given, context_sources=sources, doc_type=doc_type or config.get("type"),

@@ -44,11 +44,11 @@ def rule_phrases(rule: Rule) -> list[str]:
 class Scanner:
     """Rules, phrase index and engine, built once and reused for every document of a run."""
 
-    def __init__(self, packs: list[Pack], engine: str = "durable") -> None:
+    def __init__(self, packs: list[Pack], engine: str = "durable", index: PhraseIndex | None = None) -> None:
         self.packs = packs
         self.rules: list[Rule] = [rule for pack in packs for rule in pack.rules]
         self.pack_of = {rule.id: pack.meta.id for pack in packs for rule in pack.rules}
-        self.index = PhraseIndex(p for rule in self.rules for p in rule_phrases(rule))
+        self.index = index or PhraseIndex(p for rule in self.rules for p in rule_phrases(rule))
         self.engine: RuleEngine = make_engine(engine)
 
     def close(self) -> None:
@@ -70,7 +70,8 @@ class Scanner:
         verdicts: dict[str, Verdict] = {}
         assessments: list[Assessment] = []
         for rule in rules:
-            verdict = judge(rule, facts)
+            # A rule for another type of document is non applicable whatever its text says: not judged.
+            verdict = judge(rule, facts) if facts.doc_type in rule.applies_to.doc_types else Verdict("none")
             verdicts[rule.id] = verdict
             assessments.append(Assessment(rule.id, verdict.outcome, tuple(constraints(rule, facts))))
         statuses = self.engine.decide(assessments)

@@ -123,6 +123,12 @@ def _resolve_shared_wording(packs: list[Pack]) -> list[Pack]:
 def load_packs(extra_dirs: Iterable[str | Path] = (), bundled: bool = True, installed: bool = True,
                only: Iterable[str] = ()) -> list[Pack]:
     """Every pack found, validated together (an id may exist once across all packs)."""
+    return load_pack_dirs(discover_pack_dirs(extra_dirs, bundled, installed), only)
+
+
+def discover_pack_dirs(extra_dirs: Iterable[str | Path] = (), bundled: bool = True,
+                       installed: bool = True) -> list[Path]:
+    """The folders of the packs to load: bundled, installed (entry points), then given."""
     dirs: list[Path] = []
     if bundled:
         dirs.extend(_pack_dirs_in(bundled_rules_dir()))
@@ -136,10 +142,14 @@ def load_packs(extra_dirs: Iterable[str | Path] = (), bundled: bool = True, inst
         if not found:
             raise PackError(f"« {extra} » ne contient aucun pack (fichier {PACK_FILE} introuvable).")
         dirs.extend(found)
+    return list(dict.fromkeys(d.resolve() for d in dirs))
+
+
+def load_pack_dirs(dirs: list[Path], only: Iterable[str] = ()) -> list[Pack]:
     packs: list[Pack] = []
     seen_packs: dict[str, str] = {}
     seen_rules: dict[str, str] = {}
-    for directory in dict.fromkeys(d.resolve() for d in dirs):
+    for directory in dirs:
         pack = load_pack(directory)
         if pack.meta.id in seen_packs:
             raise PackError(f"Le pack « {pack.meta.id} » est défini deux fois : {seen_packs[pack.meta.id]} "

@@ -1,0 +1,81 @@
+"""Validated packs and their compiled phrase index, cached between runs.
+
+Validating ~200 rules (and compiling their regexes) and folding ~7,000 phrases costs more than scanning a
+10-page PDF; both only change when a rule file or the code changes. The cache key is made of the stat
+(path, size, mtime) of every rule file and of conformcheck's own modules, so an edit invalidates it.
+Set CONFORMCHECK_CACHE_DIR to move it, or CONFORMCHECK_NO_CACHE=1 to do without it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+import sys
+import tempfile
+from collections.abc import Iterable
+from pathlib import Path
+
+from conformcheck import __version__
+from conformcheck.analyze.matcher import PhraseIndex
+from conformcheck.packs.loader import discover_pack_dirs, load_pack_dirs
+from conformcheck.packs.schema import Pack
+
+CACHE_FORMAT = "1"
+
+
+def cache_dir() -> Path:
+    if os.environ.get("CONFORMCHECK_CACHE_DIR"):
+        return Path(os.environ["CONFORMCHECK_CACHE_DIR"])
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "conformcheck"
+
+
+def _fingerprint(dirs: list[Path], only: Iterable[str]) -> str:
+    digest = hashlib.sha256(f"{CACHE_FORMAT}|{__version__}|{sys.version}|{sorted(only)}".encode())
+    package = Path(__file__).resolve().parent.parent
+    files = sorted(package.rglob("*.py")) + [f for d in dirs for f in sorted(d.rglob("*.yaml"))]
+    for path in files:
+        stat = path.stat()
+        digest.update(f"{path}|{stat.st_size}|{stat.st_mtime_ns}\n".encode())
+    return digest.hexdigest()[:32]
+
+
+def build_index(packs: list[Pack]) -> PhraseIndex:
+    from conformcheck.scan import rule_phrases
+
+    return PhraseIndex(p for pack in packs for rule in pack.rules for p in rule_phrases(rule))
+
+
+def load_rules(extra_dirs: Iterable[str | Path] = (), only: Iterable[str] = (), bundled: bool = True,
+               installed: bool = True) -> tuple[list[Pack], PhraseIndex]:
+    """Packs and phrase index, from the cache when the rule files and the code are unchanged."""
+    only = list(only)
+    dirs = discover_pack_dirs(extra_dirs, bundled, installed)
+    use_cache = os.environ.get("CONFORMCHECK_NO_CACHE") != "1"
+    target = cache_dir() / f"rules-{_fingerprint(dirs, only)}.pickle"
+    if use_cache and target.is_file():
+        try:
+            with target.open("rb") as handle:
+                packs, index = pickle.load(handle)  # noqa: S301 - our own file, written below
+            return packs, index
+        except Exception:  # noqa: BLE001 - a damaged cache is rebuilt
+            target.unlink(missing_ok=True)
+    packs = load_pack_dirs(dirs, only)
+    index = build_index(packs)
+    if use_cache:
+        _store(target, (packs, index))
+    return packs, index
+
+
+def _store(target: Path, payload: object) -> None:
+    """Write atomically; a read-only or full disk only costs the next run its speed."""
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        for stale in target.parent.glob("rules-*.pickle"):
+            stale.unlink(missing_ok=True)
+        with tempfile.NamedTemporaryFile(dir=target.parent, delete=False) as handle:
+            pickle.dump(payload, handle, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(handle.name, target)
+    except OSError:
+        return
