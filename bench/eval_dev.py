@@ -27,6 +27,7 @@ TARGETS = {"recall": 0.90, "precision": 0.95, "doc_type": 0.95}
 
 @dataclass
 class RuleTally:
+    undecided: int = 0  # labelled, but reported « à vérifier » (context unknown): not counted as applicable
     labelled: int = 0
     found: int = 0
     claims: int = 0
@@ -50,7 +51,16 @@ def status_of(report: DocumentReport, rule_id: str) -> Status | None:
     return None
 
 
-def evaluate(eval_dir: Path, details: bool) -> dict[str, object]:
+# What a quality manager would pass with --regime, from the service the label names (SAP stays unknown:
+# agréé or déclaré cannot be told from the label).
+REGIME_OF_SERVICE = {"SAAD": "casf_autorise", "SPASAD": "casf_autorise", "SAD": "casf_autorise", "SSIAD": "ssiad"}
+
+
+def report_reason(report: DocumentReport, rule_id: str) -> str:
+    return next((f.reason or "" for f in report.findings if f.rule_id == rule_id), "")
+
+
+def evaluate(eval_dir: Path, details: bool, regime_from_label: bool = False) -> dict[str, object]:
     packs = load_packs(installed=False)
     known = {rule.id for pack in packs for rule in pack.rules}
     scanner = Scanner(packs, engine="python")
@@ -64,7 +74,10 @@ def evaluate(eval_dir: Path, details: bool) -> dict[str, object]:
             corpus = eval_dir / "corpus" / label["file"]
             target = Path(tmp) / (corpus.stem + ".txt")
             target.write_text(read_corpus_file(corpus), encoding="utf-8")
-            report = scanner.scan_path(str(target), ScanOptions())
+            given = {}
+            if regime_from_label and label.get("service") in REGIME_OF_SERVICE:
+                given["regime"] = REGIME_OF_SERVICE[label["service"]]
+            report = scanner.scan_path(str(target), ScanOptions(context=given))
             if report.status != "ok":
                 print(f"{corpus.name}: {report.error}", file=sys.stderr)
                 continue
@@ -82,6 +95,10 @@ def evaluate(eval_dir: Path, details: bool) -> dict[str, object]:
                 if status is None or status == Status.non_applicable:
                     continue  # not applicable to this document in the tool's reading of its context
                 tally = tallies[rule_id]
+                if status == Status.a_verifier:
+                    tally.undecided += 1
+                    tally.misses.append(f"{corpus.name} (à vérifier : {report_reason(report, rule_id)})")
+                    continue
                 tally.labelled += 1
                 if status in FOUND:
                     tally.found += 1
@@ -92,6 +109,9 @@ def evaluate(eval_dir: Path, details: bool) -> dict[str, object]:
                 if status is None or status == Status.non_applicable:
                     continue
                 tally = tallies[rule_id]
+                if status == Status.a_verifier:
+                    tally.undecided += 1
+                    continue
                 tally.wrong += 1
                 if status == Status.non_conforme:
                     tally.wrong_found += 1
@@ -113,12 +133,14 @@ def evaluate(eval_dir: Path, details: bool) -> dict[str, object]:
     false_claims = sum(t.false_claims for t in tallies.values())
     wrong = sum(t.wrong for t in tallies.values())
     wrong_found = sum(t.wrong_found for t in tallies.values())
+    undecided = sum(t.undecided for t in tallies.values())
     result = {
         "recall": found / labelled if labelled else None,
+        "strict_recall": found / (labelled + undecided) if labelled + undecided else None,
         "precision": (claims - false_claims) / claims if claims else None,
         "wrong_recall": wrong_found / wrong if wrong else None,
         "doc_type": doc_type_hits / doc_type_total if doc_type_total else None,
-        "counts": {"labelled": labelled, "found": found, "claims": claims, "false_claims": false_claims,
+        "counts": {"labelled": labelled, "undecided": undecided, "found": found, "claims": claims, "false_claims": false_claims,
                    "wrong": wrong, "wrong_found": wrong_found, "doc_type": [doc_type_hits, doc_type_total]},
         "per_rule": {rid: t.__dict__ for rid, t in sorted(tallies.items())},
         "unknown_label_ids": sorted(unknown_ids),
@@ -145,6 +167,8 @@ def print_table(result: dict[str, object], details: bool) -> None:
     print()
     print(f"Rappel des mentions étiquetées : {_fmt(result['recall'])} ({counts['found']}/{counts['labelled']})"  # type: ignore[index]
           f"  cible ≥ {TARGETS['recall']}")
+    print(f"  dont « à vérifier » exclus      : {counts['undecided']} (contexte inconnu) ; rappel strict en les "  # type: ignore[index]
+          f"comptant comme manqués : {_fmt(result['strict_recall'])}")
     print(f"Précision des « conforme »     : {_fmt(result['precision'])} "
           f"({counts['claims'] - counts['false_claims']}/{counts['claims']})  cible ≥ {TARGETS['precision']}")  # type: ignore[index]
     wrong = f"{counts['wrong_found']}/{counts['wrong']}"  # type: ignore[index]
@@ -163,10 +187,12 @@ def main() -> None:
     parser.add_argument("--eval-dir", type=Path, default=default)
     parser.add_argument("--json", type=Path, help="écrit les chiffres détaillés dans ce fichier")
     parser.add_argument("--details", action="store_true", help="liste les manqués et les faux positifs")
+    parser.add_argument("--regime-connu", action="store_true",
+                        help="donne le régime comme le ferait l'utilisateur (--regime), d'après le service étiqueté")
     args = parser.parse_args()
     if not (args.eval_dir / "labels").is_dir():
         sys.exit(f"Dossier d'évaluation introuvable : {args.eval_dir}")
-    result = evaluate(args.eval_dir, args.details)
+    result = evaluate(args.eval_dir, args.details, regime_from_label=args.regime_connu)
     if args.json:
         args.json.write_text(json.dumps(result, ensure_ascii=False, indent=2), encoding="utf-8")
 

@@ -21,6 +21,7 @@ CLUES: dict[str, list[tuple[str, float]]] = {
                                  ("règlement intérieur", 3), ("droits et obligations", 1.5), ("vos obligations", 1.5),
                                  ("obligations de l'usager", 2), ("obligations du bénéficiaire", 2),
                                  ("règles de fonctionnement", 2), ("règles de vie", 1.5), ("faits de violence", 1.5),
+                                 ("fonctionnement du service", 2), ("bon fonctionnement", 1.5),
                                  ("L. 311-7", 2), ("R. 311-35", 2)],
     "contrat": [("contrat de prestation", 5), ("document individuel de prise en charge", 5), ("DIPC", 5),
                 ("contrat de prise en charge", 5), ("conditions générales de vente", 6),
@@ -29,8 +30,8 @@ CLUES: dict[str, list[tuple[str, float]]] = {
                 ("contrat d'abonnement", 4), ("contrat individuel", 4), ("contrat de soins", 5),
                 ("le présent contrat", 4), ("ci-après dénommé", 2), ("ci-après", 1), ("le prestataire", 1.5),
                 ("les parties", 1.5), ("objet du contrat", 2), ("lu et approuvé", 2), ("résiliation", 1),
-                ("tacite reconduction", 1)],
-    "devis": [("devis", 4), ("devis n°", 6), ("proposition tarifaire", 5), ("bon pour accord", 3),
+                ("tacite reconduction", 1), ("le client", 1)],
+    "devis": [("devis", 2), ("devis n°", 6), ("proposition tarifaire", 5), ("bon pour accord", 3),
               ("validité du devis", 3), ("durée de validité", 2), ("total TTC", 2), ("montant total", 1)],
 }
 TITLE_WEIGHT = 3.0
