@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -13,6 +14,18 @@ from conformcheck.scan import Scanner
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "samples"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def private_rule_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """The CLI caches compiled packs; tests use a cache of their own, not the user's."""
+    previous = os.environ.get("CONFORMCHECK_CACHE_DIR")
+    os.environ["CONFORMCHECK_CACHE_DIR"] = str(tmp_path_factory.mktemp("cache"))
+    yield
+    if previous is None:
+        del os.environ["CONFORMCHECK_CACHE_DIR"]
+    else:
+        os.environ["CONFORMCHECK_CACHE_DIR"] = previous
 
 
 @pytest.fixture(scope="session")

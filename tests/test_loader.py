@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -101,3 +102,31 @@ def test_installed_packs_are_found_through_entry_points(tmp_path: Path, monkeypa
 def test_bundled_packs_cover_the_four_regulatory_sources() -> None:
     ids = {p.meta.id for p in load_packs(installed=False)}
     assert ids == {"casf", "consommation", "arrete2011", "nfx50056"}
+
+
+def test_rule_cache_matches_a_fresh_load_and_follows_edits(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from conformcheck.packs.cache import load_rules
+
+    monkeypatch.setenv("CONFORMCHECK_CACHE_DIR", str(tmp_path / "cache"))
+    folder = make_pack(tmp_path)
+    fresh, _ = load_rules(extra_dirs=[folder], bundled=False, installed=False)
+    assert list((tmp_path / "cache").glob("rules-*.pickle"))
+    cached, index = load_rules(extra_dirs=[folder], bundled=False, installed=False)
+    assert cached == fresh and index.search("la clause de démonstration").spans("clause de démonstration")
+    edited = RULE.replace("Mention de démonstration", "Mention modifiée")
+    (folder / "contrat.yaml").write_text(edited, encoding="utf-8")
+    os.utime(folder / "contrat.yaml", ns=(1, 1))  # a different mtime even within the same clock tick
+    reloaded, _ = load_rules(extra_dirs=[folder], bundled=False, installed=False)
+    assert reloaded[0].rules[0].title == "Mention modifiée"
+
+
+def test_broken_rule_cache_is_rebuilt(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from conformcheck.packs.cache import load_rules
+
+    monkeypatch.setenv("CONFORMCHECK_CACHE_DIR", str(tmp_path / "cache"))
+    folder = make_pack(tmp_path)
+    load_rules(extra_dirs=[folder], bundled=False, installed=False)
+    (cache_file,) = (tmp_path / "cache").glob("rules-*.pickle")
+    cache_file.write_bytes(b"not a pickle")
+    packs, _ = load_rules(extra_dirs=[folder], bundled=False, installed=False)
+    assert [p.meta.id for p in packs] == ["demo"]
