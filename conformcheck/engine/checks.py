@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from conformcheck.engine.facts import DocumentFacts
-from conformcheck.engine.verdicts import Verdict, python_check
+from conformcheck.engine.verdicts import Verdict, judge_mention, python_check
 from conformcheck.packs.schema import Rule
 
 LONG_SENTENCE_WORDS = 90
@@ -30,3 +30,25 @@ def clarity(rule: Rule, facts: DocumentFacts) -> Verdict:
                                                 "sont difficiles à comprendre.")
     return Verdict("undecidable", detail="La clarté des clauses demande une relecture humaine : aucun obstacle "
                                          "évident n'a été détecté.")
+
+
+@python_check("tax_advantage_presentation")
+def tax_advantage_presentation(rule: Rule, facts: DocumentFacts) -> Verdict:
+    """The wording check of the rule, then (where the format gives font sizes) the arrêté du 17 mars 2015's
+    « caractères plus petits » : the tax advantage may not be printed larger than the real price."""
+    verdict = judge_mention(rule, facts)
+    if verdict.outcome != "ok":
+        return verdict
+    price_sizes = [size for amount in facts.fields.get("amount", []) if amount.tag and "ttc" in amount.tag
+                   if (size := _font_size_at(facts, amount.start)) is not None]
+    for start, end in verdict.spans:
+        size = _font_size_at(facts, start)
+        if size is not None and price_sizes and size > max(price_sizes):
+            return Verdict("bad", [(start, end)], detail=f"L'avantage fiscal est imprimé en caractères plus grands "
+                                                         f"({size:g} pt) que le prix TTC ({max(price_sizes):g} pt).")
+    return verdict
+
+
+def _font_size_at(facts: DocumentFacts, offset: int) -> float | None:
+    block = facts.doc.block_at(offset)
+    return block.font_size if block else None

@@ -91,7 +91,7 @@ def _absent(rule: Rule, facts: DocumentFacts, parts: list[PartResult] | None = N
     return Verdict("missing" if absent == "manquant" else "none", parts=parts or [])
 
 
-def _mention(rule: Rule, facts: DocumentFacts) -> Verdict:
+def judge_mention(rule: Rule, facts: DocumentFacts) -> Verdict:
     if rule.parts:
         results = []
         for part in rule.parts:
@@ -184,7 +184,7 @@ def _python(rule: Rule, facts: DocumentFacts) -> Verdict:
 
 
 _BY_KIND: dict[RuleKind, Callable[[Rule, DocumentFacts], Verdict]] = {
-    RuleKind.mention: _mention, RuleKind.value: _value, RuleKind.forbidden: _forbidden,
+    RuleKind.mention: judge_mention, RuleKind.value: _value, RuleKind.forbidden: _forbidden,
     RuleKind.outdated: _forbidden, RuleKind.python: _python,
 }
 
