@@ -23,10 +23,10 @@ _REGIME_CLUES: list[tuple[str, list[str]]] = [
                        "habilité à l'aide sociale", "L. 311-4", "document individuel de prise en charge",
                        "charte des droits et libertés de la personne accueillie", "règlement de fonctionnement",
                        "établissement social et médico-social", "service médico-social"]),
-    ("sap_agree", ["agrément services à la personne", "agrément SAP", "agréé par", "agrément n°",
+    ("sap_agree", ["agrément services à la personne", "agrément SAP", "agréé par", "agrément n°", "agréée",
                    "agrément préfectoral", "agrément délivré", "organisme agréé", "agrément"]),
     ("sap_declare", ["déclaration SAP", "déclaré auprès", "déclaration n°", "récépissé de déclaration",
-                     "services à la personne", "organisme déclaré"]),
+                     "organisme déclaré"]),
 ]
 # Any of these means the service may deliver care (SSIAD, soins of a SAD intégré).
 _HEALTH_CLUES = ["soins infirmiers", "infirmier", "infirmière", "aide-soignant", "aide soignante", "soins d'hygiène",
@@ -82,6 +82,15 @@ def _first_clue(doc: Document, hits: PhraseHits, options: list[tuple[object, lis
     return None
 
 
+def _possible_regimes(doc: Document, hits: PhraseHits) -> ContextValue | None:
+    """No regime named: narrow the candidates with what the document does say. (« Services à la personne »
+    narrows nothing: an authorised SAAD is a service à la personne too.)"""
+    if not hits.any_spans(_HEALTH_CLUES):
+        # Nothing about care: the document is not an SSIAD's, whatever else the service is.
+        return ContextValue(value=None, source="inconnu", candidates=["casf_autorise", "sap_agree", "sap_declare"])
+    return None
+
+
 def infer_context(doc: Document, given: dict[str, object], monthly_total: float | None) -> dict[str, ContextValue]:
     """The context: values given (options, config) win; others are read from the document or stay unknown."""
     hits = _index().search(doc.text)
@@ -99,9 +108,8 @@ def infer_context(doc: Document, given: dict[str, object], monthly_total: float 
             guess = ContextValue(value=monthly_total, source="document")
         elif key in _BOOL_CLUES:
             guess = _first_clue(doc, hits, _BOOL_CLUES[key])  # type: ignore[arg-type]
-        if key == "regime" and guess is None and not hits.any_spans(_HEALTH_CLUES):
-            # Nothing about care: the document is not an SSIAD's, whatever else the service is.
-            guess = ContextValue(value=None, source="inconnu", candidates=["casf_autorise", "sap_agree", "sap_declare"])
+        if key == "regime" and guess is None:
+            guess = _possible_regimes(doc, hits)
         if key == "majeur" and guess is None and context.get("regime") and context["regime"].value == "ssiad":
             guess = ContextValue(value=True, source="document", evidence=context["regime"].evidence)
         context[key] = guess or ContextValue(value=None, source="inconnu")
