@@ -144,6 +144,8 @@ class Finding(BaseModel):
     evidence: list[Evidence] = Field(default_factory=list)
     parts: list[PartResult] = Field(default_factory=list)
     reason: str | None = Field(default=None, description="why the status, in French (e.g. unknown context)")
+    unknown_context: list[str] = Field(default_factory=list,
+                                       description="context keys whose value would decide an « à vérifier »")
 
 
 class ContextValue(BaseModel):

@@ -99,7 +99,9 @@ class Scanner:
                        severity=rule.severity, message=message, fix=fix,
                        references=[ref.label() for ref in rule.references],
                        evidence=evidence_of(facts, verdict) if show_evidence else [], parts=verdict.parts,
-                       reason=" ".join(reasons) or None)
+                       reason=" ".join(reasons) or None,
+                       unknown_context=[c.key for c in assessment.constraints if c.result == "unknown"]
+                       if status == Status.a_verifier else [])
 
     def scan_document(self, doc: Document, options: ScanOptions) -> DocumentReport:
         guess = classify(doc)

@@ -9,6 +9,15 @@ CONTEXT_NAMES_FR = {
     "majeur": "public adulte", "mineurs": "public mineur", "habilite_aide_sociale": "habilité à l'aide sociale",
     "plan_aide": "plan d'aide APA/PCH", "prix_mensuel": "prix mensuel TTC",
 }
+# How a user supplies each piece of context (option, or key of conformcheck.toml).
+CONTEXT_OPTIONS_FR = {
+    "regime": "option --regime", "mode": "option --mode",
+    "hors_etablissement": "option --hors-etablissement ou --en-etablissement",
+    "prix_mensuel": "option --prix-mensuel", "majeur": "clé « majeur » de conformcheck.toml",
+    "mineurs": "clé « mineurs » de conformcheck.toml",
+    "habilite_aide_sociale": "clé « habilite_aide_sociale » de conformcheck.toml",
+    "plan_aide": "clé « plan_aide » de conformcheck.toml",
+}
 VALUE_NAMES_FR = {
     "casf_autorise": "service autorisé CASF (SAAD/SAD/SPASAD)", "ssiad": "SSIAD", "sap_agree": "SAP agréé",
     "sap_declare": "SAP déclaré", "prestataire": "prestataire", "mandataire": "mandataire",

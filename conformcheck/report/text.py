@@ -7,7 +7,13 @@ import textwrap
 import click
 
 from conformcheck.model import DOC_TYPE_LABELS_FR, SEVERITY_LABELS_FR, DocumentReport, Finding, Report, Status
-from conformcheck.report.labels import CONTEXT_NAMES_FR, SOURCE_NAMES_FR, context_value_fr, percent
+from conformcheck.report.labels import (
+    CONTEXT_NAMES_FR,
+    CONTEXT_OPTIONS_FR,
+    SOURCE_NAMES_FR,
+    context_value_fr,
+    percent,
+)
 
 SECTIONS = [
     (Status.non_conforme, "✗ NON CONFORME", "red"),
@@ -45,6 +51,27 @@ def _finding_lines(finding: Finding, detailed: bool) -> list[str]:
     return lines
 
 
+def _undecided_lines(findings: list[Finding]) -> list[str]:
+    """« À vérifier » findings grouped by the missing piece of context, with the option that supplies it."""
+    lines: list[str] = []
+    by_keys: dict[tuple[str, ...], list[Finding]] = {}
+    for finding in findings:
+        by_keys.setdefault(tuple(finding.unknown_context), []).append(finding)
+    for keys, group in by_keys.items():
+        if keys:
+            hints = " ; ".join(f"{CONTEXT_NAMES_FR.get(k, k)} : {CONTEXT_OPTIONS_FR.get(k, k)}" for k in keys)
+            lines.append(_wrap(f"{len(group)} exigence(s) dépendent d'une information que le document ne donne pas. "
+                               f"Précisez-la pour les trancher — {hints}.", "  "))
+            for finding in group:
+                found = f" — extrait p. {finding.evidence[0].page}" if finding.evidence else ""
+                lines.append(_wrap(f"• [{SEVERITY_LABELS_FR[finding.severity]}] {finding.title} "
+                                   f"({finding.rule_id}){found}", "    "))
+        else:
+            for finding in group:
+                lines.extend(_finding_lines(finding, detailed=True))
+    return lines
+
+
 def render_document(doc: DocumentReport, show_all: bool = False, color: bool = False) -> str:
     def style(text: str, fg: str | None = None, bold: bool = False) -> str:
         return click.style(text, fg=fg, bold=bold) if color else text
@@ -78,6 +105,9 @@ def render_document(doc: DocumentReport, show_all: bool = False, color: bool = F
             continue
         lines.append("")
         lines.append(style(f"{title} ({len(group)})", fg=fg, bold=True))
+        if status == Status.a_verifier:
+            lines.extend(_undecided_lines(group))
+            continue
         for finding in group:
             lines.extend(_finding_lines(finding, detailed=status != Status.conforme))
     not_applicable = [f for f in doc.findings if f.status == Status.non_applicable]
