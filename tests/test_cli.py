@@ -130,3 +130,27 @@ def test_committed_rule_docs_are_up_to_date(tmp_path: Path) -> None:
         assert committed.is_file(), f"docs/{generated.name} manquant : lancez « conformcheck rules doc -o docs »"
         assert committed.read_text(encoding="utf-8") == generated.read_text(encoding="utf-8"), (
             f"docs/{generated.name} est périmé : lancez « conformcheck rules doc -o docs »")
+
+
+def test_plain_scan_never_loads_spacy(tmp_path: Path) -> None:
+    """spaCy costs seconds to load: only --anonymiser may pay for it."""
+    import subprocess
+    import sys
+
+    probe = ("import sys; from conformcheck.cli import cli\n"
+             "try:\n    cli(['scan', sys.argv[1], '--format', 'json', '-o', sys.argv[2]])\n"
+             "except SystemExit:\n    pass\n"
+             "print('spacy' in sys.modules)")
+    result = subprocess.run([sys.executable, "-c", probe, str(SAMPLES / "contrat_defectueux.pdf"),
+                             str(tmp_path / "out.json")], capture_output=True, text=True, timeout=120, check=True)
+    assert result.stdout.strip() == "False"
+
+
+def test_anonymiser_masks_person_names(tmp_path: Path) -> None:
+    document = tmp_path / "contrat.txt"
+    document.write_text("Contrat de prestation\n\nLe présent contrat est conclu entre l'association et "
+                        "Mme Jeanne Dupont, bénéficiaire, pour une durée indéterminée.", encoding="utf-8")
+    code, out = run("scan", str(document), "--format", "json", "--anonymiser", "--regime", "sap_declare")
+    excerpts = [e["excerpt"] for f in json.loads(out)["documents"][0]["findings"] for e in f["evidence"]]
+    assert excerpts and not any("Dupont" in e for e in excerpts)
+    assert any("[nom masqué]" in e for e in excerpts)
