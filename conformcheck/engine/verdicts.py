@@ -194,4 +194,11 @@ def judge(rule: Rule, facts: DocumentFacts) -> Verdict:
 
 
 def evidence_of(facts: DocumentFacts, verdict: Verdict) -> list[Evidence]:
-    return [make_evidence(facts.doc, span) for span in verdict.spans[:MAX_EVIDENCE]]
+    """Up to MAX_EVIDENCE distinct excerpts (two hits in one sentence make one excerpt)."""
+    evidence: dict[str, Evidence] = {}
+    for span in verdict.spans:
+        item = make_evidence(facts.doc, span)
+        evidence.setdefault(item.excerpt, item)
+        if len(evidence) == MAX_EVIDENCE:
+            break
+    return list(evidence.values())
