@@ -151,11 +151,11 @@ def _scan_one(scanner: Any, path: str, options: Any) -> Any:
 
 
 def _emit(report: Any, fmt: str, output: str | None, show_all: bool) -> None:
-    from conformcheck.report.text import render
-
     if fmt == "json":
         text = report.model_dump_json(indent=2, exclude_none=True) + "\n"
     else:
+        from conformcheck.report.text import render
+
         text = render(report, show_all=show_all, color=output is None and sys.stdout.isatty())
     if output:
         try:

@@ -10,12 +10,29 @@ from __future__ import annotations
 import bisect
 from collections import defaultdict
 from collections.abc import Iterable
+from functools import lru_cache
 
 import ahocorasick
 
 from conformcheck.analyze.fold import phrase_key, token_stems
 
 Span = tuple[int, int]
+
+
+@lru_cache(maxsize=2)
+def _stem_view(text: str) -> tuple[list[tuple[str, int, int]], list[int], str]:
+    """The text's tokens, where each starts in the stem string, and the stem string the automata read.
+
+    Rules, document type and context each have their own index over the same text: it is tokenised once."""
+    tokens = token_stems(text)
+    pieces: list[str] = []
+    token_offsets: list[int] = []
+    cursor = 1
+    for stem, _, _ in tokens:
+        token_offsets.append(cursor)
+        pieces.append(stem)
+        cursor += len(stem) + 1
+    return tokens, token_offsets, " " + " ".join(pieces) + " "
 
 
 class PhraseIndex:
@@ -36,15 +53,7 @@ class PhraseIndex:
             self._automaton.make_automaton()
 
     def search(self, text: str) -> PhraseHits:
-        tokens = token_stems(text)
-        pieces: list[str] = []
-        token_offsets: list[int] = []  # where each token starts in the stem string
-        cursor = 1
-        for stem, _, _ in tokens:
-            token_offsets.append(cursor)
-            pieces.append(stem)
-            cursor += len(stem) + 1
-        stem_string = " " + " ".join(pieces) + " "
+        tokens, token_offsets, stem_string = _stem_view(text)
         hits: dict[str, list[Span]] = defaultdict(list)
         if len(self._automaton) and tokens:
             for end, key in self._automaton.iter(stem_string):

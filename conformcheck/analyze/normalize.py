@@ -11,6 +11,9 @@ import unicodedata
 
 _APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'", "\u00b4": "'", "`": "'"})
 _DASHES = str.maketrans({"\u2010": "-", "\u2011": "-", "\u2012": "-", "\u2013": "-", "\u2212": "-"})
+# The same mapping as (old, new) pairs: `str.translate` is ~30× slower than a few `str.replace` on French text
+# (any non-ASCII character sends it down a slow path), and normalisation runs on every block.
+_REPLACEMENTS = [(chr(code), new) for table in (_APOSTROPHES, _DASHES) for code, new in table.items()]
 # A word cut at a line end ("rétrac-\ntation"): the hyphen and the break go.
 _HYPHENATED_BREAK = re.compile(r"(?<=[^\W\d_])-[ \t]*\n[ \t]*(?=[^\W\d_]{2})")
 _SOFT_HYPHEN = "\u00ad"
@@ -23,7 +26,9 @@ def normalize_text(raw: str) -> str:
     """CRLF → LF, NFKC (ligatures, no-break spaces), one apostrophe, joined hyphenation."""
     text = raw.replace("\r\n", "\n").replace("\r", "\n").replace(_SOFT_HYPHEN, "")
     text = unicodedata.normalize("NFKC", text)
-    text = text.translate(_APOSTROPHES).translate(_DASHES)
+    for old, new in _REPLACEMENTS:
+        if old in text:
+            text = text.replace(old, new)
     text = _CONTROL.sub("", text)
     text = _HYPHENATED_BREAK.sub("", text)
     text = _SPACES.sub(" ", text)

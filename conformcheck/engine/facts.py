@@ -6,20 +6,15 @@ import bisect
 import re
 from dataclasses import dataclass, field
 from datetime import date
-from functools import cached_property, lru_cache
+from functools import cached_property
 
 from conformcheck.analyze.fields import FieldValue
 from conformcheck.analyze.fold import light_fold
 from conformcheck.analyze.matcher import PhraseHits
+from conformcheck.analyze.regex_plan import DocCache, plan_for
 from conformcheck.model import BlockKind, ContextValue, Document
 
-
 # A single line break is not a sentence end: PDF paragraphs keep their line breaks.
-@lru_cache(maxsize=8192)
-def _compiled(pattern: str) -> re.Pattern[str]:
-    return re.compile(pattern)
-
-
 _SENTENCE_BREAK = re.compile(r"[.!?;]\s|\n\s*\n|\n(?=\s*(?:[-•*]|\d{1,2}[.)]\s))")
 
 
@@ -33,6 +28,7 @@ class DocumentFacts:
     scan_date: date
     folded: str = field(default="")
     _regex_cache: dict[str, list[tuple[int, int]]] = field(default_factory=dict, repr=False)
+    _regex_positions: DocCache = field(default_factory=dict, repr=False)  # shared by the regex plans
 
     def __post_init__(self) -> None:
         if not self.folded:
@@ -42,7 +38,7 @@ class DocumentFacts:
         """Matches of a rule regex in the folded text (zero-width ones too), computed once per document."""
         found = self._regex_cache.get(pattern)
         if found is None:
-            found = [m.span() for m in _compiled(pattern).finditer(self.folded)]
+            found = plan_for(pattern).spans(self.folded, self._regex_positions)
             self._regex_cache[pattern] = found
         return found
 

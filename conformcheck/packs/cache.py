@@ -1,8 +1,9 @@
 """Validated packs and their compiled phrase index, cached between runs.
 
-Validating ~200 rules (and compiling their regexes) and folding ~7,000 phrases costs more than scanning a
-10-page PDF; both only change when a rule file or the code changes. The cache key is made of the stat
-(path, size, mtime) of every rule file and of conformcheck's own modules, so an edit invalidates it.
+Validating ~200 rules, folding ~7,000 phrases and compiling ~300 regexes (kept as compiled code, see
+`analyze/regex_plan.py`) costs more than scanning a 10-page PDF; all of it only changes when a rule file or
+the code changes. The cache key is made of the stat (path, size, mtime) of every rule file and of
+conformcheck's own modules, so an edit invalidates it.
 Set CONFORMCHECK_CACHE_DIR to move it, or CONFORMCHECK_NO_CACHE=1 to do without it.
 """
 
@@ -18,10 +19,11 @@ from pathlib import Path
 
 from conformcheck import __version__
 from conformcheck.analyze.matcher import PhraseIndex
+from conformcheck.analyze.regex_plan import MAGIC, build_plans, register_plans
 from conformcheck.packs.loader import discover_pack_dirs, load_pack_dirs
 from conformcheck.packs.schema import Pack
 
-CACHE_FORMAT = "1"
+CACHE_FORMAT = "2"
 
 
 def cache_dir() -> Path:
@@ -47,6 +49,17 @@ def build_index(packs: list[Pack]) -> PhraseIndex:
     return PhraseIndex(p for pack in packs for rule in pack.rules for p in rule_phrases(rule))
 
 
+def rule_regexes(packs: list[Pack]) -> list[str]:
+    """Every regex the rules run on a document (match, parts, wrong wordings, with their `unless_regex`)."""
+    patterns: dict[str, None] = {}
+    for pack in packs:
+        for rule in pack.rules:
+            for match in [rule.match, *(p.match for p in rule.parts), *(w.match for w in rule.wrong)]:
+                if match is not None:
+                    patterns.update(dict.fromkeys([*match.regex, *match.unless_regex]))
+    return list(patterns)
+
+
 def load_rules(extra_dirs: Iterable[str | Path] = (), only: Iterable[str] = (), bundled: bool = True,
                installed: bool = True) -> tuple[list[Pack], PhraseIndex]:
     """Packs and phrase index, from the cache when the rule files and the code are unchanged."""
@@ -57,14 +70,16 @@ def load_rules(extra_dirs: Iterable[str | Path] = (), only: Iterable[str] = (), 
     if use_cache and target.is_file():
         try:
             with target.open("rb") as handle:
-                packs, index = pickle.load(handle)  # noqa: S301 - our own file, written below
+                packs, index, plans, magic = pickle.load(handle)  # noqa: S301 - our own file, written below
+            register_plans(plans, magic)
             return packs, index
         except Exception:  # noqa: BLE001 - a damaged cache is rebuilt
             target.unlink(missing_ok=True)
     packs = load_pack_dirs(dirs, only)
     index = build_index(packs)
+    plans = build_plans(rule_regexes(packs))  # compiled once here, not in every later run
     if use_cache:
-        _store(target, (packs, index))
+        _store(target, (packs, index, plans, MAGIC))
     return packs, index
 
 

@@ -7,7 +7,6 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-import yaml
 from pydantic import ValidationError
 
 from conformcheck.errors import PackError
@@ -53,20 +52,26 @@ def _describe(error: ValidationError) -> str:
     return " ; ".join(problems)
 
 
-# libyaml's loader when PyYAML was built with it (10× faster than the pure-Python one).
-_SAFE_LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+def _yaml() -> tuple[Any, Any]:
+    """PyYAML and its safe loader, imported only to read rule files (~12 ms: a cached run never needs it).
+    libyaml's loader when PyYAML was built with it (10× faster than the pure-Python one)."""
+    import yaml
+
+    return yaml, getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 def _read_yaml(path: Path) -> Any:
+    yaml, loader = _yaml()
     try:
-        return yaml.load(path.read_text(encoding="utf-8"), Loader=_SAFE_LOADER)  # noqa: S506 - a safe loader
+        return yaml.load(path.read_text(encoding="utf-8"), Loader=loader)  # noqa: S506 - a safe loader
     except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
         raise PackError(f"{path} : fichier illisible ou YAML invalide : {exc}") from exc
 
 
 def _rule_line(path: Path, index: int) -> int:
     """1-based line of the `index`-th rule of a rule file; only computed to report an error."""
-    node = yaml.compose(path.read_text(encoding="utf-8"), Loader=_SAFE_LOADER)
+    yaml, loader = _yaml()
+    node = yaml.compose(path.read_text(encoding="utf-8"), Loader=loader)
     if isinstance(node, yaml.MappingNode):
         for key, value in node.value:
             if key.value == "rules" and isinstance(value, yaml.SequenceNode) and index < len(value.value):

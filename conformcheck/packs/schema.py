@@ -20,8 +20,13 @@ Regime = Literal["casf_autorise", "ssiad", "sap_agree", "sap_declare"]
 Mode = Literal["prestataire", "mandataire", "mise_a_disposition"]
 
 
+# Validators are built on first validation, not at import: a scan reads validated packs from the cache
+# (packs/cache.py) and never validates one, so building them would only slow every run down (~15 ms).
+_DEFERRED = ConfigDict(extra="forbid", frozen=True, defer_build=True)
+
+
 class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = _DEFERRED
 
 
 class RuleKind(StrEnum):
@@ -155,7 +160,7 @@ class Examples(Strict):
                                                    description="context the examples are evaluated in")
     scan_date: date | None = Field(default=None, description="reference date of the examples (freshness checks)")
 
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True, defer_build=True)
 
 
 class Rule(Strict):
@@ -230,6 +235,8 @@ class RuleFile(Strict):
 
 
 class Pack(BaseModel):
+    model_config = ConfigDict(defer_build=True)
+
     meta: PackMeta
     rules: list[Rule]
     root: str
