@@ -244,7 +244,8 @@ def rules_doc(only: tuple[str, ...], pack_dirs: tuple[str, ...], output_dir: str
 @click.option("--pack-dir", "pack_dirs", multiple=True, type=click.Path())
 def rules_test(only: tuple[str, ...], pack_dirs: tuple[str, ...]) -> None:
     """Vérifie les exemples de chaque règle (pour les auteurs de packs)."""
-    from conformcheck.scan import Scanner, example_fails, example_passes, run_example
+    from conformcheck.packs.examples import example_holds, run_example
+    from conformcheck.scan import Scanner
 
     packs = _packs(pack_dirs, only)
     scanner = Scanner(packs, engine="python")
@@ -255,11 +256,10 @@ def rules_test(only: tuple[str, ...], pack_dirs: tuple[str, ...]) -> None:
             for text in texts:
                 total += 1
                 finding = run_example(scanner, rule, text)
-                ok = example_passes(rule, finding) if expect == "pass" else example_fails(finding)
-                if not ok:
+                if not example_holds(rule, expect, finding):
                     failures += 1
                     click.echo(f"ÉCHEC {rule.id} [{expect}] « {text} » → {finding.status.value}")
-    click.echo(f"{total - failures} passed, {failures} failed")
+    click.echo(f"Exemples : {total - failures} conformes à l'attendu, {failures} en échec.")
     sys.exit(EXIT_FINDINGS if failures else EXIT_OK)
 
 
