@@ -154,3 +154,15 @@ def test_anonymiser_masks_person_names(tmp_path: Path) -> None:
     excerpts = [e["excerpt"] for f in json.loads(out)["documents"][0]["findings"] for e in f["evidence"]]
     assert excerpts and not any("Dupont" in e for e in excerpts)
     assert any("[nom masqué]" in e for e in excerpts)
+
+
+def test_third_party_pack_from_a_folder(tmp_path: Path) -> None:
+    from tests.test_loader import make_pack
+
+    folder = make_pack(tmp_path)
+    document = tmp_path / "contrat.md"
+    document.write_text("# Contrat de prestation\n\nLe présent contrat contient la clause de démonstration.\n",
+                        encoding="utf-8")
+    code, out = run("scan", str(document), "--pack", str(folder), "--seulement", "demo", "--format", "json")
+    (finding,) = json.loads(out)["documents"][0]["findings"]
+    assert (finding["rule_id"], finding["status"], finding["pack"]) == ("demo.contrat.mention", "conforme", "demo")
