@@ -11,7 +11,6 @@ class BlockKind(StrEnum):
     heading = "heading"
     paragraph = "paragraph"
     list_item = "list_item"
-    table_cell = "table_cell"
     table_row = "table_row"
     header = "header"
     footer = "footer"
@@ -81,15 +80,6 @@ class Status(StrEnum):
     non_conforme = "non_conforme"
     a_verifier = "a_verifier"
     non_applicable = "non_applicable"
-
-
-STATUS_LABELS_FR: dict[Status, str] = {
-    Status.conforme: "Conforme",
-    Status.manquant: "Manquant",
-    Status.non_conforme: "Non conforme",
-    Status.a_verifier: "À vérifier",
-    Status.non_applicable: "Non applicable",
-}
 
 
 DOC_TYPE_LABELS_FR: dict[str, str] = {
