@@ -93,3 +93,33 @@ def test_document_offsets_map_back_to_blocks() -> None:
     for block in doc.blocks:
         assert doc.text[block.start:block.end] == block.text
         assert doc.block_at(block.start + 1) == block
+
+
+def test_sections_run_until_the_next_heading_of_their_level() -> None:
+    from conformcheck.analyze.sections import sections
+
+    blocks = [Block(page=1, order=0, text="Article 1 — Objet", kind=BlockKind.heading, level=2),
+              Block(page=1, order=1, text="Le contrat porte sur l'aide à domicile."),
+              Block(page=1, order=2, text="1.1 Détail", kind=BlockKind.heading, level=3),
+              Block(page=1, order=3, text="Ménage et courses."),
+              Block(page=1, order=4, text="Article 2 — Rétractation", kind=BlockKind.heading, level=2),
+              Block(page=1, order=5, text="Vous disposez de quatorze jours.")]
+    doc = Document.from_blocks("x", "text", blocks)
+    found = [(s.title, doc.text[s.start:s.end].count("\n\n")) for s in sections(doc)]
+    assert found == [("Article 1 — Objet", 4), ("1.1 Détail", 2), ("Article 2 — Rétractation", 1)]
+
+
+def test_match_inside_a_section() -> None:
+    from datetime import date as day
+
+    from conformcheck.engine.facts import DocumentFacts
+    from conformcheck.engine.verdicts import find
+    from conformcheck.extract.text import extract_text
+    from conformcheck.packs.schema import Match
+
+    doc = extract_text("# Article 2 — Rétractation\n\nVous disposez de quatorze jours.\n\n# Article 3\n\n"
+                       "Quatorze jours.", "x.md", markdown=True)
+    match = Match(any=["quatorze jours"], section=["rétractation"])
+    facts = DocumentFacts(doc=doc, doc_type="contrat", hits=PhraseIndex(match.phrases()).search(doc.text),
+                          fields={}, context={}, scan_date=day(2026, 12, 1))
+    assert [doc.text[a:b] for a, b in find(match, facts)] == ["quatorze jours"]

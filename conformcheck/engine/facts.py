@@ -12,6 +12,7 @@ from conformcheck.analyze.fields import FieldValue
 from conformcheck.analyze.fold import light_fold
 from conformcheck.analyze.matcher import PhraseHits
 from conformcheck.analyze.regex_plan import DocCache, plan_for
+from conformcheck.analyze.sections import Section, sections
 from conformcheck.model import BlockKind, ContextValue, Document
 
 # A single line break is not a sentence end: PDF paragraphs keep their line breaks.
@@ -58,6 +59,16 @@ class DocumentFacts:
     def first_page_end(self) -> int:
         ends = [b.end for b in self.doc.blocks if b.page == 1]
         return max(ends) if ends else len(self.doc.text)
+
+    @cached_property
+    def sections(self) -> list[Section]:
+        return sections(self.doc)
+
+    def section_spans(self, phrases: list[str]) -> list[tuple[int, int]]:
+        """Spans of the sections whose heading contains one of `phrases`."""
+        heading_hits = [start for start, _ in self.hits.any_spans(phrases)]
+        return [(s.start, s.end) for s in self.sections
+                if any(s.start <= hit < s.heading_end for hit in heading_hits)]
 
     @cached_property
     def heading_spans(self) -> list[tuple[int, int]]:

@@ -58,6 +58,9 @@ def find(match: Match, facts: DocumentFacts, ignore_negated: bool = False) -> li
         spans = [s for s in spans if s[0] < facts.first_page_end]
     elif match.scope == "headings":
         spans = [s for s in spans if any(a <= s[0] < b for a, b in facts.heading_spans)]
+    if match.section:
+        inside = facts.section_spans(match.section)
+        spans = [s for s in spans if any(a <= s[0] < b for a, b in inside)]
     if match.near:
         anchors = facts.hits.any_spans(match.near)
         starts, ends = sorted(a for a, _ in anchors), sorted(b for _, b in anchors)

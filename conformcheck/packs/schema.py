@@ -90,6 +90,8 @@ class Match(Strict):
     unless_regex: list[str] = Field(default_factory=list)
     unless_window: int = Field(default=60, ge=10, le=1000, description="how far before a hit `unless` looks")
     scope: Literal["document", "first_page", "headings"] = "document"
+    section: list[str] = Field(default_factory=list, description="hits must lie in a section whose heading "
+                               "contains one of these phrases (e.g. « rétractation »)")
     ignore_negated: bool = Field(default=True, description="forbidden/outdated: skip hits in a negated clause "
                                  "(« aucun frais de résiliation »); set false for « ne … que » restrictions")
 
@@ -117,6 +119,7 @@ class Match(Strict):
 
     def phrases(self) -> list[str]:
         found = list(self.any) + [p for group in self.all for p in group] + list(self.near) + list(self.unless)
+        found += self.section
         return found
 
 
