@@ -51,8 +51,8 @@ def cli() -> None:
 
 @cli.command()
 @click.argument("fichiers", nargs=-1, required=True)
-@click.option("--format", "fmt", type=click.Choice(["texte", "json"]), default="texte", show_default=True,
-              help="Format du rapport.")
+@click.option("--format", "fmt", type=click.Choice(["texte", "json", "html"]), default="texte",
+              show_default=True, help="Format du rapport (html : une page autonome, à ouvrir dans un navigateur).")
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="Écrit le rapport dans ce fichier.")
 @click.option("--pack", "pack_dirs", multiple=True, type=click.Path(), help="Dossier de pack supplémentaire.")
 @click.option("--seulement", "only_packs", multiple=True, metavar="PACK",
@@ -153,6 +153,10 @@ def _scan_one(scanner: Any, path: str, options: Any) -> Any:
 def _emit(report: Any, fmt: str, output: str | None, show_all: bool) -> None:
     if fmt == "json":
         text = report.model_dump_json(indent=2, exclude_none=True) + "\n"
+    elif fmt == "html":
+        from conformcheck.report.html import render as render_html
+
+        text = render_html(report)
     else:
         from conformcheck.report.text import render
 
@@ -164,8 +168,7 @@ def _emit(report: Any, fmt: str, output: str | None, show_all: bool) -> None:
             click.echo(text)
             click.echo(f"Erreur : impossible d'écrire {output} ({exc}) ; rapport affiché ci-dessus.", err=True)
             sys.exit(EXIT_USAGE)
-        if fmt != "json" or sys.stdout.isatty():
-            click.echo(f"Rapport écrit dans {output}.", err=True)
+        click.echo(f"Rapport écrit dans {output}.", err=True)
     else:
         click.echo(text, nl=False)
 

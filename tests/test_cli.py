@@ -166,3 +166,16 @@ def test_third_party_pack_from_a_folder(tmp_path: Path) -> None:
     code, out = run("scan", str(document), "--pack", str(folder), "--seulement", "demo", "--format", "json")
     (finding,) = json.loads(out)["documents"][0]["findings"]
     assert (finding["rule_id"], finding["status"], finding["pack"]) == ("demo.contrat.mention", "conforme", "demo")
+
+
+def test_html_report_is_self_contained_and_escaped(tmp_path: Path) -> None:
+    document = tmp_path / "contrat.txt"
+    document.write_text("Contrat de prestation\n\nLe présent contrat <script>alert(1)</script> est conclu pour une "
+                        "durée indéterminée. Les tarifs sont modifiables à tout moment par le service.",
+                        encoding="utf-8")
+    report = tmp_path / "rapport.html"
+    code, _ = run("scan", str(document), "--format", "html", "-o", str(report), "--regime", "sap_declare")
+    page = report.read_text(encoding="utf-8")
+    assert code == 1 and page.startswith("<!DOCTYPE html>") and 'lang="fr"' in page
+    assert "<script>" not in page and "&lt;script&gt;" in page
+    assert "Non conforme" in page and "http" not in page.split("<body>")[0]
