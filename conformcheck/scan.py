@@ -57,10 +57,9 @@ class Scanner:
     def facts(self, doc: Document, options: ScanOptions) -> DocumentFacts:
         folded = light_fold(doc.text)
         fields = extract_fields(folded, doc.text)
-        given = dict(options.context)
-        given.update({f"{k}__source": v for k, v in options.context_sources.items()})
         monthly = [a.value for a in fields.get("amount", []) if a.tag and "mois" in a.tag and "ttc" in a.tag]
-        context = infer_context(doc, given, max(monthly) if monthly else None)  # type: ignore[arg-type]
+        context = infer_context(doc, options.context, options.context_sources,
+                                max(monthly) if monthly else None)  # type: ignore[type-var]
         doc_type = options.doc_type or classify(doc).doc_type
         return DocumentFacts(doc=doc, doc_type=doc_type, hits=self.index.search(doc.text), fields=fields,
                              context=context, scan_date=options.scan_date, folded=folded)

@@ -91,13 +91,15 @@ def _possible_regimes(doc: Document, hits: PhraseHits) -> ContextValue | None:
     return None
 
 
-def infer_context(doc: Document, given: dict[str, object], monthly_total: float | None) -> dict[str, ContextValue]:
-    """The context: values given (options, config) win; others are read from the document or stay unknown."""
+def infer_context(doc: Document, given: dict[str, object], sources: dict[str, str],
+                  monthly_total: float | None) -> dict[str, ContextValue]:
+    """The context: values given (options, config; `sources` says which) win; others are read from the
+    document or stay unknown."""
     hits = _index().search(doc.text)
     context: dict[str, ContextValue] = {}
     for key in CONTEXT_KEYS:
         if given.get(key) is not None:
-            context[key] = ContextValue(value=given[key], source=str(given.get(f"{key}__source", "option")))  # type: ignore[arg-type]
+            context[key] = ContextValue(value=given[key], source=sources.get(key, "option"))  # type: ignore[arg-type]
             continue
         guess: ContextValue | None = None
         if key == "regime":
