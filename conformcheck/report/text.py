@@ -123,11 +123,13 @@ def render_document(doc: DocumentReport, show_all: bool = False, color: bool = F
 
 def render(report: Report, show_all: bool = False, color: bool = False) -> str:
     parts = [render_document(doc, show_all, color) for doc in report.documents]
-    ok = [d for d in report.documents if d.status == "ok"]
     if len(report.documents) > 1:
-        errors = len(report.documents) - len(ok)
+        errors = sum(1 for d in report.documents if d.status == "error")
         summary = f"Bilan : {len(report.documents)} fichier(s) analysé(s), {errors} illisible(s)."
-        for doc in ok:
+        for doc in report.documents:
+            if doc.status == "error":
+                summary += f"\n  {'—':>6}  {doc.path} (illisible : {doc.error_code})"
+                continue
             score = doc.score["document"]
             summary += f"\n  {percent(score.rate):>6}  {doc.path} ({DOC_TYPE_LABELS_FR.get(doc.doc_type or '', '')})"
         parts.append(summary)
