@@ -194,6 +194,8 @@ def _packs(pack_dirs: tuple[str, ...], only: tuple[str, ...]) -> Any:
 @click.option("--format", "fmt", type=click.Choice(["texte", "json"]), default="texte", show_default=True)
 def rules_list(only: tuple[str, ...], pack_dirs: tuple[str, ...], fmt: str) -> None:
     """Liste les règles chargées."""
+    from conformcheck.model import SEVERITY_LABELS_FR
+
     packs = _packs(pack_dirs, only)
     if fmt == "json":
         rows = [{"id": r.id, "pack": p.meta.id, "title": r.title, "kind": r.kind.value, "severity": r.severity.value,
@@ -204,7 +206,7 @@ def rules_list(only: tuple[str, ...], pack_dirs: tuple[str, ...], fmt: str) -> N
     for pack in packs:
         click.echo(f"{pack.meta.id} — {pack.meta.title} ({len(pack.rules)} règles)")
         for rule in sorted(pack.rules, key=lambda r: r.id):
-            click.echo(f"  {rule.id:<58} {rule.severity.value:<8} {rule.title}")
+            click.echo(f"  {rule.id:<58} {SEVERITY_LABELS_FR[rule.severity]:<16} {rule.title}")
 
 
 @rules.command("show")

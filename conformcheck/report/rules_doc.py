@@ -5,6 +5,8 @@ from __future__ import annotations
 from conformcheck.model import DOC_TYPE_LABELS_FR, SEVERITY_LABELS_FR
 from conformcheck.packs.schema import AppliesTo, Pack, Rule
 
+CONFIDENCE_FR = {"confirmed": "texte lu", "partial": "substance confirmée, rédaction non relue",
+                 "unconfirmed": "non vérifiée"}
 KIND_FR = {"mention": "mention obligatoire", "value": "valeur contrôlée", "forbidden": "clause interdite",
            "outdated": "référence périmée", "python": "contrôle programmé"}
 
@@ -31,8 +33,8 @@ def applicability_fr(applies: AppliesTo) -> str:
 def rule_markdown(rule: Rule) -> str:
     lines = [f"### `{rule.id}` — {rule.title}", ""]
     status = " (règle historique : texte abrogé)" if rule.legacy else ""
-    lines.append(f"- **Gravité** : {rule.severity.value} ({SEVERITY_LABELS_FR[rule.severity]}){status}; "
-                 f"**type** : {KIND_FR[rule.kind.value]} ; **fiabilité de la source** : {rule.confidence}")
+    lines.append(f"- **Gravité** : {SEVERITY_LABELS_FR[rule.severity]} (`{rule.severity.value}`){status} ; "
+                 f"**type** : {KIND_FR[rule.kind.value]} ; **source** : {CONFIDENCE_FR[rule.confidence]}")
     lines.append("- **Références** : " + " ; ".join(ref.label() + (f" <{ref.url}>" if ref.url else "")
                                                    for ref in rule.references))
     lines.append(f"- **S'applique** : {applicability_fr(rule.applies_to)}")
