@@ -12,7 +12,7 @@ import click
 
 from conformcheck import __version__, cli_fr
 from conformcheck.errors import ConformcheckError
-from conformcheck.packs.schema import DOC_TYPES, MODES, REGIMES
+from conformcheck.model import DOC_TYPES, MODES, REGIMES
 
 cli_fr.install()
 
@@ -152,7 +152,7 @@ def _scan_one(scanner: Any, path: str, options: Any) -> Any:
 
 def _emit(report: Any, fmt: str, output: str | None, show_all: bool) -> None:
     if fmt == "json":
-        text = report.model_dump_json(indent=2, exclude_none=True) + "\n"
+        text = report.to_json() + "\n"
     elif fmt == "html":
         from conformcheck.report.html import render as render_html
 

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from conformcheck.errors import ConformcheckError
-from conformcheck.packs.schema import DOC_TYPES, MODES, REGIMES
+from conformcheck.model import DOC_TYPES, MODES, REGIMES
 
 KNOWN_KEYS = {"regime", "mode", "hors_etablissement", "prix_mensuel", "type", "fail_on", "packs", "date",
               "majeur", "mineurs", "habilite_aide_sociale", "plan_aide", "engine"}

@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from datetime import date
-
-from pydantic import BaseModel
 
 from conformcheck.analyze.fold import NUMBER_WORDS
 
@@ -41,7 +40,8 @@ _EMAIL = re.compile(r"\b[\w.+-]+@[\w-]+\.[\w.-]+\b")
 _URL = re.compile(r"\b(?:https?://|www\.)[^\s,;)»]+", re.IGNORECASE)
 
 
-class FieldValue(BaseModel):
+@dataclass(slots=True)
+class FieldValue:
     name: str
     value: float | str | date
     start: int

@@ -21,9 +21,9 @@ from conformcheck import __version__
 from conformcheck.analyze.matcher import PhraseIndex
 from conformcheck.analyze.regex_plan import MAGIC, build_plans, register_plans
 from conformcheck.packs.loader import discover_pack_dirs, load_pack_dirs
-from conformcheck.packs.schema import Pack
+from conformcheck.packs.runtime import RulePack, compile_pack
 
-CACHE_FORMAT = "2"
+CACHE_FORMAT = "3"  # 3: runtime rules (packs/runtime.py) instead of pydantic models
 
 
 def cache_dir() -> Path:
@@ -43,13 +43,13 @@ def _fingerprint(dirs: list[Path], only: Iterable[str]) -> str:
     return digest.hexdigest()[:32]
 
 
-def build_index(packs: list[Pack]) -> PhraseIndex:
+def build_index(packs: list[RulePack]) -> PhraseIndex:
     from conformcheck.scan import rule_phrases
 
     return PhraseIndex(p for pack in packs for rule in pack.rules for p in rule_phrases(rule))
 
 
-def rule_regexes(packs: list[Pack]) -> list[str]:
+def rule_regexes(packs: list[RulePack]) -> list[str]:
     """Every regex the rules run on a document (match, parts, wrong wordings, with their `unless_regex`)."""
     patterns: dict[str, None] = {}
     for pack in packs:
@@ -61,8 +61,9 @@ def rule_regexes(packs: list[Pack]) -> list[str]:
 
 
 def load_rules(extra_dirs: Iterable[str | Path] = (), only: Iterable[str] = (), bundled: bool = True,
-               installed: bool = True) -> tuple[list[Pack], PhraseIndex]:
-    """Packs and phrase index, from the cache when the rule files and the code are unchanged."""
+               installed: bool = True) -> tuple[list[RulePack], PhraseIndex]:
+    """Packs (in their runtime form) and phrase index, from the cache when the rule files and the code are
+    unchanged; on a miss they are validated with pydantic (packs/schema.py), then copied."""
     only = list(only)
     dirs = discover_pack_dirs(extra_dirs, bundled, installed)
     use_cache = os.environ.get("CONFORMCHECK_NO_CACHE") != "1"
@@ -75,7 +76,7 @@ def load_rules(extra_dirs: Iterable[str | Path] = (), only: Iterable[str] = (), 
             return packs, index
         except Exception:  # noqa: BLE001 - a damaged cache is rebuilt
             target.unlink(missing_ok=True)
-    packs = load_pack_dirs(dirs, only)
+    packs = [compile_pack(pack) for pack in load_pack_dirs(dirs, only)]
     index = build_index(packs)
     plans = build_plans(rule_regexes(packs))  # compiled once here, not in every later run
     if use_cache:

@@ -5,12 +5,14 @@ from __future__ import annotations
 from collections.abc import Iterable
 from importlib import metadata
 from pathlib import Path
-from typing import Any
-
-from pydantic import ValidationError
+from typing import TYPE_CHECKING, Any
 
 from conformcheck.errors import PackError
-from conformcheck.packs.schema import Pack, PackMeta, Rule
+
+if TYPE_CHECKING:  # pydantic is imported to validate pack files only: a cached scan never needs it
+    from pydantic import ValidationError
+
+    from conformcheck.packs.schema import Pack
 
 ENTRY_POINT_GROUP = "conformcheck.packs"
 PACK_FILE = "pack.yaml"
@@ -80,6 +82,10 @@ def _rule_line(path: Path, index: int) -> int:
 
 
 def load_pack(directory: Path) -> Pack:
+    from pydantic import ValidationError
+
+    from conformcheck.packs.schema import Pack, PackMeta, Rule
+
     meta_data = _read_yaml(directory / PACK_FILE)
     try:
         meta = PackMeta.model_validate(meta_data)
