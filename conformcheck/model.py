@@ -223,14 +223,21 @@ class Report:
         return json.dumps(self.to_dict(), ensure_ascii=False, indent=2)
 
 
+_FIELD_NAMES: dict[type, tuple[str, ...]] = {}
+
+
 def plain(value: Any) -> Any:
     """`value` as JSON data: dataclasses become objects without their None fields, enums their value."""
-    if is_dataclass(value):
-        return {f.name: plain(item) for f in fields(value) if (item := getattr(value, f.name)) is not None}
-    if isinstance(value, list):
+    kind = type(value)
+    if kind is list:
         return [plain(item) for item in value]
-    if isinstance(value, dict):
+    if kind is dict:
         return {key: plain(item) for key, item in value.items()}
     if isinstance(value, StrEnum):
         return value.value
-    return value
+    names = _FIELD_NAMES.get(kind)
+    if names is None:
+        if not is_dataclass(value):
+            return value
+        names = _FIELD_NAMES[kind] = tuple(f.name for f in fields(value))  # type: ignore[arg-type]
+    return {name: plain(item) for name in names if (item := getattr(value, name)) is not None}

@@ -101,7 +101,7 @@ class Window:
         # A regex that runs through characters before its anchor is slow to scan everywhere: it is worth
         # trying at many more positions than one that starts at its anchor.
         budget = int(len(text) * (_SKIP_TRIES_PER_CHAR if self.reach != 0 else _TRIES_PER_CHAR)) + 16
-        if self.anchors is not None and sum(text.count(literal) for literal in self.anchors) > budget:
+        if self.anchors is not None and sum(_count(literal, text, cache) for literal in self.anchors) > budget:
             return None  # counted in C before listing them: « a » or « est » is everywhere
         anchors = self._anchor_positions(text, cache)
         if len(anchors) > budget:
@@ -141,6 +141,15 @@ class Window:
                 cache[key] = positions
             found.update(positions)
         return sorted(found)
+
+
+def _count(literal: str, text: str, cache: DocCache) -> int:
+    """`text.count(literal)`, once per document: the same anchor literals recur across many regexes."""
+    key = ("count", literal)
+    found = cache.get(key)
+    if found is None:
+        found = cache[key] = [text.count(literal)]
+    return found[0]
 
 
 def _positions(code: Code, text: str, cache: DocCache) -> list[int]:

@@ -13,7 +13,6 @@ import hashlib
 import os
 import pickle
 import sys
-import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -86,6 +85,8 @@ def load_rules(extra_dirs: Iterable[str | Path] = (), only: Iterable[str] = (), 
 
 def _store(target: Path, payload: object) -> None:
     """Write atomically; a read-only or full disk only costs the next run its speed."""
+    import tempfile  # only on a cache miss (with what it imports, ~4 ms)
+
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
         for stale in target.parent.glob("rules-*.pickle"):
