@@ -19,7 +19,7 @@ from pathlib import Path
 from conformcheck import __version__
 from conformcheck.analyze.matcher import PhraseIndex
 from conformcheck.analyze.regex_plan import MAGIC, build_plans, register_plans
-from conformcheck.packs.loader import discover_pack_dirs, load_pack_dirs
+from conformcheck.packs.loader import discover_pack_dirs, entry_point_dirs, load_pack_dirs
 from conformcheck.packs.runtime import RulePack, compile_pack
 
 CACHE_FORMAT = "3"  # 3: runtime rules (packs/runtime.py) instead of pydantic models
@@ -40,6 +40,39 @@ def _fingerprint(dirs: list[Path], only: Iterable[str]) -> str:
         stat = path.stat()
         digest.update(f"{path}|{stat.st_size}|{stat.st_mtime_ns}\n".encode())
     return digest.hexdigest()[:32]
+
+
+def _path_signature() -> str:
+    """sys.path and the mtime of each of its entries: installing or removing a distribution adds or deletes
+    its metadata folder in one of them, which changes that folder's mtime."""
+    digest = hashlib.sha256()
+    for entry in sys.path:
+        try:
+            stamp = os.stat(entry or ".").st_mtime_ns
+        except OSError:
+            stamp = -1
+        digest.update(f"{entry}|{stamp}\n".encode())
+    return digest.hexdigest()[:32]
+
+
+def _discover(extra_dirs: Iterable[str | Path], bundled: bool, installed: bool, use_cache: bool) -> list[Path]:
+    """`discover_pack_dirs`, skipping the entry-point lookup (~20 ms with its imports) when a previous run
+    found no installed pack and no distribution was installed or removed since (a marker file says so)."""
+    if not (installed and use_cache):
+        return discover_pack_dirs(extra_dirs, bundled, installed)
+    marker = cache_dir() / f"no-installed-packs-{_path_signature()}"
+    if marker.is_file():
+        return discover_pack_dirs(extra_dirs, bundled, installed=False)
+    if entry_point_dirs():
+        return discover_pack_dirs(extra_dirs, bundled, installed)
+    try:
+        marker.parent.mkdir(parents=True, exist_ok=True)
+        for stale in marker.parent.glob("no-installed-packs-*"):
+            stale.unlink(missing_ok=True)
+        marker.touch()
+    except OSError:
+        pass  # a read-only cache folder only costs the next run the lookup
+    return discover_pack_dirs(extra_dirs, bundled, installed=False)
 
 
 def build_index(packs: list[RulePack]) -> PhraseIndex:
@@ -64,8 +97,8 @@ def load_rules(extra_dirs: Iterable[str | Path] = (), only: Iterable[str] = (), 
     """Packs (in their runtime form) and phrase index, from the cache when the rule files and the code are
     unchanged; on a miss they are validated with pydantic (packs/schema.py), then copied."""
     only = list(only)
-    dirs = discover_pack_dirs(extra_dirs, bundled, installed)
     use_cache = os.environ.get("CONFORMCHECK_NO_CACHE") != "1"
+    dirs = _discover(extra_dirs, bundled, installed, use_cache)
     target = cache_dir() / f"rules-{_fingerprint(dirs, only)}.pickle"
     if use_cache and target.is_file():
         try:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from importlib import metadata
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -33,7 +32,20 @@ def _pack_dirs_in(root: Path) -> list[Path]:
     return sorted(p.parent for p in root.glob(f"*/{PACK_FILE}"))
 
 
-def _entry_point_dirs() -> list[Path]:
+def __getattr__(name: str) -> Any:
+    # `importlib.metadata` costs ~15 ms to import (email, zipfile…): imported when packs are looked up
+    # through entry points, not with this module (packs/cache.py often knows there are none).
+    if name == "metadata":
+        from importlib import metadata
+
+        return metadata
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def entry_point_dirs() -> list[Path]:
+    """The pack folders that installed distributions declare (`conformcheck.packs` entry points)."""
+    from importlib import metadata
+
     dirs: list[Path] = []
     for entry in metadata.entry_points(group=ENTRY_POINT_GROUP):
         try:
@@ -144,7 +156,7 @@ def discover_pack_dirs(extra_dirs: Iterable[str | Path] = (), bundled: bool = Tr
     if bundled:
         dirs.extend(_pack_dirs_in(bundled_rules_dir()))
     if installed:
-        dirs.extend(_entry_point_dirs())
+        dirs.extend(entry_point_dirs())
     for extra in extra_dirs:
         path = Path(extra)
         if not path.is_dir():
