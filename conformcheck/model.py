@@ -7,10 +7,8 @@ code). `Report.to_json()` writes exactly what `model_dump_json(indent=2, exclude
 
 from __future__ import annotations
 
-import json
-from dataclasses import dataclass, field, fields, is_dataclass, replace
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
-from typing import Any
 
 # Vocabulary of the packs and of the command line (validated by packs/schema.py, offered by cli.py).
 DOC_TYPES = ("livret_accueil", "reglement_fonctionnement", "contrat", "devis", "autre")
@@ -213,31 +211,8 @@ class Report:
     schema_version: str = "1"
     documents: list[DocumentReport] = field(default_factory=list)
 
-    def to_dict(self) -> dict[str, Any]:
-        """JSON-ready data, fields in the report's order, unset (None) values left out."""
-        data = plain(self)
-        return {"schema_version": data.pop("schema_version"), **data}
-
     def to_json(self) -> str:
         """The JSON report: 2-space indent, non-ASCII text kept as is, no null values."""
-        return json.dumps(self.to_dict(), ensure_ascii=False, indent=2)
+        from conformcheck.report.json_report import to_json
 
-
-_FIELD_NAMES: dict[type, tuple[str, ...]] = {}
-
-
-def plain(value: Any) -> Any:
-    """`value` as JSON data: dataclasses become objects without their None fields, enums their value."""
-    kind = type(value)
-    if kind is list:
-        return [plain(item) for item in value]
-    if kind is dict:
-        return {key: plain(item) for key, item in value.items()}
-    if isinstance(value, StrEnum):
-        return value.value
-    names = _FIELD_NAMES.get(kind)
-    if names is None:
-        if not is_dataclass(value):
-            return value
-        names = _FIELD_NAMES[kind] = tuple(f.name for f in fields(value))  # type: ignore[arg-type]
-    return {name: plain(item) for name in names if (item := getattr(value, name)) is not None}
+        return to_json(self, first=("schema_version",))

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 from conformcheck.analyze.context import infer_context
 from conformcheck.analyze.doctype import classify
-from conformcheck.analyze.fields import extract_fields
+from conformcheck.analyze.fields import rule_fields
 from conformcheck.analyze.fold import light_fold
 from conformcheck.analyze.matcher import PhraseIndex
 from conformcheck.engine.applicability import constraints
@@ -64,7 +64,7 @@ class Scanner:
 
     def facts(self, doc: Document, options: ScanOptions) -> DocumentFacts:
         folded = light_fold(doc.text)
-        fields = extract_fields(folded, doc.text)
+        fields = rule_fields(folded)
         monthly = [a.value for a in fields.get("amount", []) if a.tag and "mois" in a.tag and "ttc" in a.tag]
         context = infer_context(doc, options.context, options.context_sources,
                                 max(monthly) if monthly else None)  # type: ignore[type-var]
