@@ -22,6 +22,7 @@ from conformcheck.analyze.regex_plan import MAGIC, build_plans, register_plans
 from conformcheck.packs.loader import discover_pack_dirs, entry_point_dirs, load_pack_dirs
 from conformcheck.packs.runtime import RulePack, compile_pack
 
+MAX_MARKERS = 16
 CACHE_FORMAT = "3"  # 3: runtime rules (packs/runtime.py) instead of pydantic models
 
 
@@ -67,9 +68,11 @@ def _discover(extra_dirs: Iterable[str | Path], bundled: bool, installed: bool, 
         return discover_pack_dirs(extra_dirs, bundled, installed)
     try:
         marker.parent.mkdir(parents=True, exist_ok=True)
-        for stale in marker.parent.glob("no-installed-packs-*"):
-            stale.unlink(missing_ok=True)
         marker.touch()
+        # One marker per sys.path state (`python -m` and the console script differ): keep the recent ones.
+        markers = sorted(marker.parent.glob("no-installed-packs-*"), key=lambda p: p.stat().st_mtime_ns)
+        for stale in markers[:-MAX_MARKERS]:
+            stale.unlink(missing_ok=True)
     except OSError:
         pass  # a read-only cache folder only costs the next run the lookup
     return discover_pack_dirs(extra_dirs, bundled, installed=False)
