@@ -26,7 +26,7 @@ def find_config(start: Path) -> Path | None:
         if own.is_file():
             return own
         pyproject = folder / "pyproject.toml"
-        if pyproject.is_file() and "tool" in _read(pyproject) and "conformcheck" in _read(pyproject)["tool"]:
+        if pyproject.is_file() and "conformcheck" in _read(pyproject).get("tool", {}):  # parsed once
             return pyproject
     return None
 
