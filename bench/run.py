@@ -171,6 +171,10 @@ def child_env() -> dict[str, str]:
     env = dict(os.environ)
     env["PYTHONPATH"] = str(ROOT) + (os.pathsep + env["PYTHONPATH"] if env.get("PYTHONPATH") else "")
     env.setdefault("PYTHONHASHSEED", "0")
+    # The warm-up run is there to fill __pycache__, as an installed tool has its bytecode compiled at install
+    # time: a PYTHONDONTWRITEBYTECODE inherited from the shell would make every timed run recompile the
+    # project's modules from source (and the bare extraction has nothing of its own to compile).
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
     return env
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from conformcheck.errors import ConformcheckError
-from conformcheck.packs.schema import DOC_TYPES, MODES, REGIMES
+from conformcheck.model import DOC_TYPES, MODES, REGIMES
 
 KNOWN_KEYS = {"regime", "mode", "hors_etablissement", "prix_mensuel", "type", "fail_on", "packs", "date",
               "majeur", "mineurs", "habilite_aide_sociale", "plan_aide", "engine"}
@@ -26,7 +26,7 @@ def find_config(start: Path) -> Path | None:
         if own.is_file():
             return own
         pyproject = folder / "pyproject.toml"
-        if pyproject.is_file() and "tool" in _read(pyproject) and "conformcheck" in _read(pyproject)["tool"]:
+        if pyproject.is_file() and "conformcheck" in _read(pyproject).get("tool", {}):  # parsed once
             return pyproject
     return None
 

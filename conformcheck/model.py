@@ -1,10 +1,19 @@
-"""Data model shared by every stage: located document, findings and reports."""
+"""Data model shared by every stage: located document, findings and reports.
+
+Plain slotted dataclasses, not pydantic models: building ~10 pydantic classes and importing pydantic cost
+more than scanning a 10-page PDF, and nothing here needs validation (every value is produced by our own
+code). `Report.to_json()` writes exactly what `model_dump_json(indent=2, exclude_none=True)` wrote.
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 
-from pydantic import BaseModel, Field
+# Vocabulary of the packs and of the command line (validated by packs/schema.py, offered by cli.py).
+DOC_TYPES = ("livret_accueil", "reglement_fonctionnement", "contrat", "devis", "autre")
+REGIMES = ("casf_autorise", "ssiad", "sap_agree", "sap_declare")
+MODES = ("prestataire", "mandataire", "mise_a_disposition")
 
 
 class BlockKind(StrEnum):
@@ -16,26 +25,32 @@ class BlockKind(StrEnum):
     footer = "footer"
 
 
-class Block(BaseModel):
-    """One located piece of text; `start`/`end` index `Document.text`."""
+@dataclass(slots=True, kw_only=True)
+class Block:
+    """One located piece of text; `start`/`end` index `Document.text`.
 
-    page: int = Field(ge=1, description="1-based page (DOCX and text: always 1 unless page breaks are known)")
-    order: int = Field(ge=0, description="reading order in the whole document")
+    `page` is 1-based (DOCX and text: always 1 unless page breaks are known); `order` is the reading order in
+    the whole document; `level` the heading level (1 = top), 0 for non-headings."""
+
+    page: int
+    order: int
     kind: BlockKind = BlockKind.paragraph
-    level: int = Field(default=0, description="heading level (1 = top), 0 for non-headings")
+    level: int = 0
     text: str
     start: int = 0
     end: int = 0
     font_size: float | None = None
 
 
-class Document(BaseModel):
-    """A normalised, located text: blocks joined by blank lines into `text`."""
+@dataclass(slots=True)
+class Document:
+    """A normalised, located text: blocks joined by blank lines into `text`. `format`: pdf | docx | text |
+    markdown."""
 
     path: str
-    format: str = Field(description="pdf | docx | text | markdown")
+    format: str
     pages: int = 1
-    blocks: list[Block] = Field(default_factory=list)
+    blocks: list[Block] = field(default_factory=list)
     text: str = ""
 
     @classmethod
@@ -53,8 +68,7 @@ class Document(BaseModel):
             if parts:
                 parts.append("\n\n")
                 cursor += 2
-            kept.append(block.model_copy(update={"text": text, "start": cursor, "end": cursor + len(text),
-                                                 "order": len(kept)}))
+            kept.append(replace(block, text=text, start=cursor, end=cursor + len(text), order=len(kept)))
             parts.append(text)
             cursor += len(text)
         return cls(path=path, format=fmt, pages=max(pages, 1), blocks=kept, text="".join(parts))
@@ -105,7 +119,8 @@ SEVERITY_LABELS_FR: dict[Severity, str] = {
 }
 
 
-class Evidence(BaseModel):
+@dataclass(slots=True)
+class Evidence:
     excerpt: str
     page: int
     block: int
@@ -113,16 +128,21 @@ class Evidence(BaseModel):
     end: int
 
 
-class PartResult(BaseModel):
+@dataclass(slots=True)
+class PartResult:
     """One part of a composite requirement."""
 
     id: str
     label: str
     found: bool
-    evidence: list[Evidence] = Field(default_factory=list)
+    evidence: list[Evidence] = field(default_factory=list)
 
 
-class Finding(BaseModel):
+@dataclass(slots=True)
+class Finding:
+    """`reason`: why the status, in French (e.g. unknown context); `unknown_context`: the context keys whose
+    value would decide an « à vérifier »."""
+
     rule_id: str
     pack: str
     title: str
@@ -130,23 +150,31 @@ class Finding(BaseModel):
     severity: Severity
     message: str
     fix: str
-    references: list[str] = Field(default_factory=list)
-    evidence: list[Evidence] = Field(default_factory=list)
-    parts: list[PartResult] = Field(default_factory=list)
-    reason: str | None = Field(default=None, description="why the status, in French (e.g. unknown context)")
-    unknown_context: list[str] = Field(default_factory=list,
-                                       description="context keys whose value would decide an « à vérifier »")
+    references: list[str] = field(default_factory=list)
+    evidence: list[Evidence] = field(default_factory=list)
+    parts: list[PartResult] = field(default_factory=list)
+    reason: str | None = None
+    unknown_context: list[str] = field(default_factory=list)
 
 
-class ContextValue(BaseModel):
+@dataclass(slots=True)
+class ContextValue:
+    """`source`: option | config | document | inconnu; `candidates`: when the value is unknown, the values
+    still possible (e.g. any regime but SSIAD for a document without care)."""
+
     value: str | bool | float | None
-    source: str = Field(description="option | config | document | inconnu")
+    source: str
     evidence: Evidence | None = None
-    candidates: list[str] | None = Field(default=None, description="when the value is unknown: the values still "
-                                         "possible (e.g. any regime but SSIAD for a document without care)")
+    candidates: list[str] | None = None
+
+    def __post_init__(self) -> None:
+        # The report has always written numbers as floats (a config file's `prix_mensuel = 120` → 120.0).
+        if isinstance(self.value, int) and not isinstance(self.value, bool):
+            self.value = float(self.value)
 
 
-class Score(BaseModel):
+@dataclass(slots=True)
+class Score:
     applicable: int
     met: int
     rate: float | None
@@ -158,23 +186,33 @@ class Score(BaseModel):
         return cls(applicable=len(counted), met=met, rate=round(met / len(counted), 3) if counted else None)
 
 
-class DocumentReport(BaseModel):
+@dataclass(slots=True)
+class DocumentReport:
+    """`status`: ok | error."""
+
     path: str
-    status: str = Field(description="ok | error")
+    status: str
     error: str | None = None
     error_code: str | None = None
     format: str | None = None
     pages: int | None = None
     doc_type: str | None = None
     doc_type_confidence: float | None = None
-    doc_type_clues: list[str] = Field(default_factory=list)
-    context: dict[str, ContextValue] = Field(default_factory=dict)
-    score: dict[str, Score] = Field(default_factory=dict)
-    findings: list[Finding] = Field(default_factory=list)
+    doc_type_clues: list[str] = field(default_factory=list)
+    context: dict[str, ContextValue] = field(default_factory=dict)
+    score: dict[str, Score] = field(default_factory=dict)
+    findings: list[Finding] = field(default_factory=list)
 
 
-class Report(BaseModel):
-    schema_version: str = "1"
+@dataclass(slots=True)
+class Report:
     tool_version: str
     scan_date: str
-    documents: list[DocumentReport] = Field(default_factory=list)
+    schema_version: str = "1"
+    documents: list[DocumentReport] = field(default_factory=list)
+
+    def to_json(self) -> str:
+        """The JSON report: 2-space indent, non-ASCII text kept as is, no null values."""
+        from conformcheck.report.json_report import to_json
+
+        return to_json(self, first=("schema_version",))

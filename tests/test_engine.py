@@ -60,4 +60,4 @@ def test_durable_and_python_engines_agree_on_samples(sample: Path, python_scanne
     inferred = durable_scanner.scan_path(str(sample), options)
     assert reference.status == "ok"
     assert [(f.rule_id, f.status) for f in inferred.findings] == [(f.rule_id, f.status) for f in reference.findings]
-    assert inferred.model_dump() == reference.model_dump()
+    assert inferred == reference

@@ -130,3 +130,42 @@ def test_broken_rule_cache_is_rebuilt(tmp_path: Path, monkeypatch: pytest.Monkey
     cache_file.write_bytes(b"not a pickle")
     packs, _ = load_rules(extra_dirs=[folder], bundled=False, installed=False)
     assert [p.meta.id for p in packs] == ["demo"]
+
+
+def test_rule_cache_notices_a_pack_installed_after_it_found_none(tmp_path: Path,
+                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    """The cache skips the entry-point lookup while no sys.path folder changes; an install changes one."""
+    import sys
+
+    from conformcheck.packs.cache import load_rules
+
+    monkeypatch.setenv("CONFORMCHECK_CACHE_DIR", str(tmp_path / "cache"))
+    site = tmp_path / "site"
+    site.mkdir()
+    monkeypatch.setattr(sys, "path", [*sys.path, str(site)])
+    folder = make_pack(tmp_path)
+    lookups: list[str] = []
+
+    class Entry:
+        name, value = "demo", "demo_pack:path"
+
+        def load(self) -> object:
+            return lambda: str(folder)
+
+    def entry_points(group: str) -> list[Entry]:
+        lookups.append(group)
+        return [Entry()] if installed else []
+
+    monkeypatch.setattr(loader.metadata, "entry_points", entry_points)
+    installed = False
+    other = make_pack(tmp_path, RULE.replace("demo.contrat", "other.contrat"),
+                      PACK_YAML.replace("demo", "other"), name="other")
+    assert load_rules(bundled=False, installed=True, extra_dirs=[other])
+    assert load_rules(bundled=False, installed=True, extra_dirs=[other])
+    assert len(lookups) == 1  # the second run trusted the marker
+    installed = True
+    (site / "demo_pack-1.0.dist-info").mkdir()  # what an install does to a sys.path folder
+    os.utime(site, ns=(1, 1))  # a different mtime even within the same clock tick
+    packs, _ = load_rules(bundled=False, installed=True, extra_dirs=[other])
+    assert len(lookups) > 1
+    assert [p.meta.id for p in packs] == ["demo", "other"]

@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from functools import lru_cache
-
-from pydantic import BaseModel
 
 from conformcheck.analyze.matcher import PhraseHits, PhraseIndex
 from conformcheck.model import BlockKind, Document
@@ -42,7 +41,8 @@ MAX_BODY_HITS = 4
 _TOC_ENTRY = re.compile(r"(?:\.{2,}|…)\s*(?:p\.?\s*)?\d*\s*$")
 
 
-class DocTypeGuess(BaseModel):
+@dataclass(slots=True)
+class DocTypeGuess:
     doc_type: str
     confidence: float
     clues: list[str]

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from conformcheck.engine.facts import DocumentFacts
 from conformcheck.engine.verdicts import negated
 from conformcheck.model import DOC_TYPE_LABELS_FR
-from conformcheck.packs.schema import Rule
+from conformcheck.packs.runtime import Rule
 
 CONTEXT_LABELS_FR = {
     "regime": "le régime du service (autorisé CASF, SSIAD, SAP agréé ou déclaré)",

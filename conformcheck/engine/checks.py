@@ -6,7 +6,7 @@ import re
 
 from conformcheck.engine.facts import DocumentFacts
 from conformcheck.engine.verdicts import Verdict, judge_mention, python_check
-from conformcheck.packs.schema import Rule
+from conformcheck.packs.runtime import Rule
 
 LONG_SENTENCE_WORDS = 90
 _ABSENT_DOCUMENT = re.compile(

@@ -11,7 +11,7 @@ from datetime import date
 from conformcheck.engine.evidence import make_evidence
 from conformcheck.engine.facts import DocumentFacts
 from conformcheck.model import Evidence, PartResult
-from conformcheck.packs.schema import Match, Rule, RuleKind
+from conformcheck.packs.runtime import Match, Rule, RuleKind
 
 Span = tuple[int, int]
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 import ctypes
 import math
 import re
-import statistics
 import threading
 from collections import Counter
 from dataclasses import dataclass, field
@@ -33,6 +32,13 @@ from conformcheck.extract.heuristics import (
     numbered_heading_level,
 )
 from conformcheck.model import Block, BlockKind, Document
+
+
+def _median(values: list[float]) -> float:
+    """`statistics.median`, same arithmetic, without importing `statistics` (and `fractions`, `decimal`)."""
+    ordered = sorted(values)
+    middle = len(ordered) // 2
+    return ordered[middle] if len(ordered) % 2 else (ordered[middle - 1] + ordered[middle]) / 2
 
 _PDFIUM_LOCK = threading.RLock()
 _LINE = re.compile(r"[^\r\n]+")
@@ -327,7 +333,7 @@ def _mark_furniture(pages: list[_Page]) -> None:
     happens to start every page the same way is less likely to be taken for a header.
     """
     sizes = [line.size for page in pages for line in page.lines if line.size]
-    common_size = statistics.median(sizes) if sizes else None
+    common_size = _median(sizes) if sizes else None
     edges: list[tuple[list[_Line], list[_Line]]] = []
     for page in pages:
         boxed = [line for line in page.lines if line.has_box]
@@ -359,7 +365,7 @@ def _mark_furniture(pages: list[_Page]) -> None:
         if len(pages) < 2 or len(found) < 2:
             return False
         sizes = [size for _, _, size in found if size]
-        if line.size and sizes and abs(line.size - statistics.median(sizes)) > 1.0:
+        if line.size and sizes and abs(line.size - _median(sizes)) > 1.0:
             return False  # e.g. the title on page 1 repeating the running header in a larger font
         if len({text for _, text, _ in found}) == 1:
             return len(found) >= needed_same
@@ -410,7 +416,7 @@ def _layout(pages: list[_Page]) -> _Layout:
                 step = prev.y0 - cur.y0
                 if 0.5 * cur.size < step < 2.6 * cur.size:
                     steps.setdefault(round(cur.size * 2) / 2, []).append(step)
-    return _Layout({size: statistics.median(values) for size, values in steps.items()}, body)
+    return _Layout({size: _median(values) for size, values in steps.items()}, body)
 
 
 def _room_left(page_lines: list[_Line], layout: _Layout, prev: _Line, line: _Line) -> bool:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import io
 import re
-import zipfile
 from dataclasses import dataclass
 
 from conformcheck.errors import InputError
@@ -75,6 +74,8 @@ def _ole_error(data: bytes) -> InputError:
 
 def _sniff_zip(data: bytes, suffix: str, max_unzipped: int) -> Sniffed:
     """A ZIP container: DOCX when it holds word/document.xml, otherwise name what it is."""
+    import zipfile  # with shutil, bz2, lzma…: ~4 ms a PDF or text scan does not need
+
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
         infos = archive.infolist()

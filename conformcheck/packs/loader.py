@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from importlib import metadata
 from pathlib import Path
-from typing import Any
-
-from pydantic import ValidationError
+from typing import TYPE_CHECKING, Any
 
 from conformcheck.errors import PackError
-from conformcheck.packs.schema import Pack, PackMeta, Rule
+
+if TYPE_CHECKING:  # pydantic is imported to validate pack files only: a cached scan never needs it
+    from pydantic import ValidationError
+
+    from conformcheck.packs.schema import Pack
 
 ENTRY_POINT_GROUP = "conformcheck.packs"
 PACK_FILE = "pack.yaml"
@@ -31,7 +32,20 @@ def _pack_dirs_in(root: Path) -> list[Path]:
     return sorted(p.parent for p in root.glob(f"*/{PACK_FILE}"))
 
 
-def _entry_point_dirs() -> list[Path]:
+def __getattr__(name: str) -> Any:
+    # `importlib.metadata` costs ~15 ms to import (email, zipfile…): imported when packs are looked up
+    # through entry points, not with this module (packs/cache.py often knows there are none).
+    if name == "metadata":
+        from importlib import metadata
+
+        return metadata
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def entry_point_dirs() -> list[Path]:
+    """The pack folders that installed distributions declare (`conformcheck.packs` entry points)."""
+    from importlib import metadata
+
     dirs: list[Path] = []
     for entry in metadata.entry_points(group=ENTRY_POINT_GROUP):
         try:
@@ -80,6 +94,10 @@ def _rule_line(path: Path, index: int) -> int:
 
 
 def load_pack(directory: Path) -> Pack:
+    from pydantic import ValidationError
+
+    from conformcheck.packs.schema import Pack, PackMeta, Rule
+
     meta_data = _read_yaml(directory / PACK_FILE)
     try:
         meta = PackMeta.model_validate(meta_data)
@@ -138,7 +156,7 @@ def discover_pack_dirs(extra_dirs: Iterable[str | Path] = (), bundled: bool = Tr
     if bundled:
         dirs.extend(_pack_dirs_in(bundled_rules_dir()))
     if installed:
-        dirs.extend(_entry_point_dirs())
+        dirs.extend(entry_point_dirs())
     for extra in extra_dirs:
         path = Path(extra)
         if not path.is_dir():

@@ -4,16 +4,13 @@ from __future__ import annotations
 
 import re
 from datetime import date
-from enum import StrEnum
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from conformcheck.model import Severity
-
-DOC_TYPES = ("livret_accueil", "reglement_fonctionnement", "contrat", "devis", "autre")
-REGIMES = ("casf_autorise", "ssiad", "sap_agree", "sap_declare")
-MODES = ("prestataire", "mandataire", "mise_a_disposition")
+# The vocabulary lives in model.py (free of pydantic); re-exported here for pack tooling.
+from conformcheck.model import DOC_TYPES, MODES, REGIMES, Severity  # noqa: F401
+from conformcheck.packs.runtime import RuleKind
 
 DocType = Literal["livret_accueil", "reglement_fonctionnement", "contrat", "devis", "autre"]
 Regime = Literal["casf_autorise", "ssiad", "sap_agree", "sap_declare"]
@@ -27,14 +24,6 @@ _DEFERRED = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
 class Strict(BaseModel):
     model_config = _DEFERRED
-
-
-class RuleKind(StrEnum):
-    mention = "mention"
-    value = "value"
-    forbidden = "forbidden"
-    outdated = "outdated"
-    python = "python"
 
 
 class Reference(Strict):

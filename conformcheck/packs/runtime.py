@@ -1,0 +1,173 @@
+"""Rules as the scan reads them: plain slotted dataclasses, built from validated pydantic rules.
+
+A pack file is validated once by `packs/schema.py` (pydantic); the pack cache then keeps these lightweight
+copies, so a scan never imports pydantic: unpickling pydantic models needs their classes built, which alone
+cost more than scanning a 10-page PDF. Field names are those of the schema, so the rule logic reads both.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import TYPE_CHECKING, Any
+
+from conformcheck.model import Severity
+
+if TYPE_CHECKING:
+    from conformcheck.packs import schema
+
+
+class RuleKind(StrEnum):
+    mention = "mention"
+    value = "value"
+    forbidden = "forbidden"
+    outdated = "outdated"
+    python = "python"
+
+
+@dataclass(slots=True)
+class AppliesTo:
+    doc_types: list[str]
+    regimes: list[str] | None = None
+    modes: list[str] | None = None
+    hors_etablissement: bool | None = None
+    majeur: bool | None = None
+    mineurs: bool | None = None
+    habilite_aide_sociale: bool | None = None
+    plan_aide: bool | None = None
+    min_prix_mensuel: float | None = None
+    when_present: list[str] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class Match:
+    """See `schema.Match` for the meaning of each field."""
+
+    any: list[str] = field(default_factory=list)
+    all: list[list[str]] = field(default_factory=list)
+    regex: list[str] = field(default_factory=list)
+    near: list[str] = field(default_factory=list)
+    window: int = 250
+    unless: list[str] = field(default_factory=list)
+    unless_regex: list[str] = field(default_factory=list)
+    unless_window: int = 60
+    scope: str = "document"
+    section: list[str] = field(default_factory=list)
+    ignore_negated: bool = True
+
+    def phrases(self) -> list[str]:
+        found = list(self.any) + [p for group in self.all for p in group] + list(self.near) + list(self.unless)
+        found += self.section
+        return found
+
+
+@dataclass(slots=True)
+class Wrong:
+    match: Match
+    message: str
+    overrides: bool = False
+
+
+@dataclass(slots=True)
+class Part:
+    id: str
+    label: str
+    match: Match
+
+
+@dataclass(slots=True)
+class ValueCheck:
+    field: str
+    min: float | None
+    max: float | None
+    max_age_years: float | None
+    window: int
+    missing_value_message: str
+    bad_value_message: str
+
+
+@dataclass(slots=True)
+class Rule:
+    """What a scan needs of a rule; `references` are already written as their French labels."""
+
+    id: str
+    title: str
+    kind: RuleKind
+    severity: Severity
+    references: list[str]
+    applies_to: AppliesTo
+    message: str
+    fix: str
+    match: Match | None = None
+    parts: list[Part] = field(default_factory=list)
+    wrong: list[Wrong] = field(default_factory=list)
+    value: ValueCheck | None = None
+    replacement: str | None = None
+    function: str | None = None
+    absent: str = "manquant"
+    absent_on: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def pack(self) -> str:
+        return self.id.split(".", 1)[0]
+
+
+@dataclass(slots=True)
+class PackMeta:
+    id: str
+    title: str
+
+
+@dataclass(slots=True)
+class RulePack:
+    meta: PackMeta
+    rules: list[Rule]
+    root: str
+
+
+def _copy(cls: type, source: Any, **given: Any) -> Any:
+    """An instance of `cls` with the same-named attributes of `source` (schema object), except `given`."""
+    names = [name for name in cls.__dataclass_fields__ if name not in given]  # type: ignore[attr-defined]
+    return cls(**{name: getattr(source, name) for name in names}, **given)
+
+
+def _match(match: schema.Match | None) -> Match | None:
+    if match is None:
+        return None
+    return _copy(Match, match, any=list(match.any), all=[list(g) for g in match.all], regex=list(match.regex),
+                 near=list(match.near), unless=list(match.unless), unless_regex=list(match.unless_regex),
+                 section=list(match.section))
+
+
+def compile_rule(rule: schema.Rule) -> Rule:
+    """The runtime copy of a validated rule."""
+    applies = rule.applies_to
+    return _copy(
+        Rule, rule,
+        kind=RuleKind(rule.kind.value),
+        references=[ref.label() for ref in rule.references],
+        applies_to=_copy(AppliesTo, applies, doc_types=list(applies.doc_types),
+                         regimes=list(applies.regimes) if applies.regimes is not None else None,
+                         modes=list(applies.modes) if applies.modes is not None else None,
+                         when_present=list(applies.when_present)),
+        match=_match(rule.match),
+        parts=[Part(id=p.id, label=p.label, match=_match(p.match)) for p in rule.parts],  # type: ignore[arg-type]
+        wrong=[Wrong(match=_match(w.match), message=w.message, overrides=w.overrides)  # type: ignore[arg-type]
+               for w in rule.wrong],
+        value=_copy(ValueCheck, rule.value) if rule.value is not None else None,
+        absent_on=dict(rule.absent_on),
+    )
+
+
+def compile_pack(pack: schema.Pack) -> RulePack:
+    return RulePack(meta=PackMeta(id=pack.meta.id, title=pack.meta.title),
+                    rules=[compile_rule(rule) for rule in pack.rules], root=pack.root)
+
+
+def runtime_packs(packs: list[schema.Pack] | list[RulePack]) -> list[RulePack]:
+    """Packs as the scan reads them, whether they come from the cache (already) or from the loader."""
+    return [pack if isinstance(pack, RulePack) else compile_pack(pack) for pack in packs]
+
+
+def runtime_rule(rule: schema.Rule | Rule) -> Rule:
+    return rule if isinstance(rule, Rule) else compile_rule(rule)
