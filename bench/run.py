@@ -6,7 +6,8 @@ What it does, in one run:
 
 1. generates, in a temporary folder, a 10-page and a 50-page French contract PDF (the text of
    ``samples/src/contrat_conforme.md`` repeated, rendered with fpdf2 by ``samples/build.py``);
-2. times whole processes (``subprocess``, wall clock, median of the runs, after one untimed warm-up):
+2. times whole processes (``subprocess``, wall clock, median of the runs, after one untimed warm-up;
+   (a) and (b) take turns, run after run, so that the machine's load weighs on both alike):
    (a) a bare ``python -c`` process that opens the PDF with pypdfium2 and extracts all its text,
    (b) ``python -m conformcheck scan FILE --format json -o OUT`` (exit 0 or 1 is a normal result;
        any other code is reported as an error);
@@ -188,22 +189,32 @@ def tail(text: str, lines: int = 8) -> str:
     return "\n".join(text.strip().splitlines()[-lines:])
 
 
-def measure(label: str, command: list[str], runs: int, env: dict[str, str], ok_codes: tuple[int, ...]) -> Measure:
-    """Median wall time of `command`; stops at the first unexpected exit code."""
-    result = Measure(label)
-    _, warmup = run_timed(command, env)  # fills __pycache__ and the OS file cache
-    if warmup.returncode not in ok_codes:
-        result.codes.append(warmup.returncode)
-        result.error = f"code de sortie {warmup.returncode}\n{tail(warmup.stderr or warmup.stdout)}"
-        return result
+def _record(result: Measure, completed: subprocess.CompletedProcess[str], ok_codes: tuple[int, ...]) -> bool:
+    result.codes.append(completed.returncode)
+    if completed.returncode not in ok_codes:
+        result.error = f"code de sortie {completed.returncode}\n{tail(completed.stderr or completed.stdout)}"
+        return False
+    return True
+
+
+def measure(commands: list[tuple[str, list[str], tuple[int, ...]]], runs: int, env: dict[str, str]) -> list[Measure]:
+    """Median wall time of each command. The commands take turns run after run, so that a change in the
+    machine's load weighs on all of them alike and their ratio stays fair; a command stops at its first
+    unexpected exit code."""
+    results = [Measure(label) for label, _, _ in commands]
+    for result, (_, command, ok_codes) in zip(results, commands, strict=True):
+        _, warmup = run_timed(command, env)  # fills __pycache__ and the OS file cache
+        if not _record(result, warmup, ok_codes):
+            continue
+        result.codes.clear()
     for _ in range(runs):
-        elapsed, completed = run_timed(command, env)
-        result.codes.append(completed.returncode)
-        if completed.returncode not in ok_codes:
-            result.error = f"code de sortie {completed.returncode}\n{tail(completed.stderr or completed.stdout)}"
-            return result
-        result.times.append(elapsed)
-    return result
+        for result, (_, command, ok_codes) in zip(results, commands, strict=True):
+            if result.error:
+                continue
+            elapsed, completed = run_timed(command, env)
+            if _record(result, completed, ok_codes):
+                result.times.append(elapsed)
+    return results
 
 
 def extraction_command(pdf: Path) -> list[str]:
@@ -332,8 +343,9 @@ def _run(workdir: Path, runs: int, env: dict[str, str], json_path: Path | None) 
 
     rows: list[Row] = []
     for pages, pdf in pdfs.items():
-        extraction = measure(f"extraction {pdf.name}", extraction_command(pdf), runs, env, (0,))
-        scan = measure(f"scan {pdf.name}", scan_command([pdf], workdir / f"{pdf.stem}.json"), runs, env, OK_SCAN_CODES)
+        extraction, scan = measure([(f"extraction {pdf.name}", extraction_command(pdf), (0,)),
+                                    (f"scan {pdf.name}", scan_command([pdf], workdir / f"{pdf.stem}.json"),
+                                     OK_SCAN_CODES)], runs, env)
         rows.append(Row(pdf.name, pages, extraction, scan))
 
     batch_dir = workdir / "lot"
@@ -343,9 +355,8 @@ def _run(workdir: Path, runs: int, env: dict[str, str], json_path: Path | None) 
         copy = batch_dir / f"contrat_{index:02d}.pdf"
         shutil.copyfile(pdfs[10], copy)
         copies.append(copy)
-    batch = measure(
-        f"scan en lot de {BATCH_COPIES} fichiers", scan_command(copies, workdir / "lot.json"), runs, env, OK_SCAN_CODES
-    )
+    (batch,) = measure([(f"scan en lot de {BATCH_COPIES} fichiers", scan_command(copies, workdir / "lot.json"),
+                         OK_SCAN_CODES)], runs, env)
     batch_pages = 10 * BATCH_COPIES
 
     probes = [
