@@ -54,8 +54,11 @@ class Document:
     text: str = ""
 
     @classmethod
-    def from_blocks(cls, path: str, fmt: str, blocks: list[Block], pages: int = 1) -> Document:
-        """Normalise each block, join them and record every block's span in the joined text."""
+    def from_blocks(cls, path: str, fmt: str, blocks: list[Block], pages: int = 1,
+                    join_lines: bool = False) -> Document:
+        """Normalise each block, join them and record every block's span in the joined text. `join_lines`:
+        a line break inside a block is layout, not meaning (PDF paragraphs), and becomes a space once
+        hyphenated words are joined."""
         from conformcheck.analyze.normalize import normalize_text
 
         parts: list[str] = []
@@ -63,6 +66,8 @@ class Document:
         cursor = 0
         for block in blocks:
             text = normalize_text(block.text).strip()
+            if join_lines:
+                text = text.replace("\n", " ")
             if not text:
                 continue
             if parts:

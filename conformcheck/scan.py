@@ -18,7 +18,7 @@ from conformcheck.engine.facts import DocumentFacts
 from conformcheck.engine.verdicts import Verdict, evidence_of, judge
 from conformcheck.errors import InputError
 from conformcheck.model import Document, DocumentReport, Finding, Score, Status
-from conformcheck.packs.runtime import Rule, RuleKind, RulePack, runtime_packs, runtime_rule
+from conformcheck.packs.runtime import Rule, RuleKind, RulePack, phrase_index, runtime_packs, runtime_rule
 
 if TYPE_CHECKING:
     from conformcheck.packs import schema
@@ -37,14 +37,6 @@ class ScanOptions:
     max_pages: int = 500
 
 
-def rule_phrases(rule: Rule) -> list[str]:
-    phrases = list(rule.applies_to.when_present)
-    for match in [rule.match] + [p.match for p in rule.parts] + [w.match for w in rule.wrong]:
-        if match is not None:
-            phrases.extend(match.phrases())
-    return phrases
-
-
 class Scanner:
     """Rules, phrase index and engine, built once and reused for every document of a run.
 
@@ -56,7 +48,7 @@ class Scanner:
         self.packs = runtime_packs(packs)
         self.rules: list[Rule] = [rule for pack in self.packs for rule in pack.rules]
         self.pack_of = {rule.id: pack.meta.id for pack in self.packs for rule in pack.rules}
-        self.index = index or PhraseIndex(p for rule in self.rules for p in rule_phrases(rule))
+        self.index = index or phrase_index(self.rules)
         self.engine: RuleEngine = make_engine(engine)
 
     def close(self) -> None:

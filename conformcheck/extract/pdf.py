@@ -19,7 +19,6 @@ from typing import Any
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
-from conformcheck.analyze.normalize import normalize_text
 from conformcheck.errors import InputError
 from conformcheck.extract.heuristics import (
     ends_sentence,
@@ -790,14 +789,12 @@ def extract_pdf(data: bytes, path: str, max_pages: int = 500) -> Document:
         drafts.extend(_group_page(page, body_size, layout))
     _assign_heading_levels(drafts, body_size)
     drafts = _join_across_pages(drafts)
-    # A PDF line break inside a paragraph is layout, not meaning: once hyphenated words are joined, the lines
-    # of a block become one line, so that a sentence split by the layout reads as one.
     blocks = [
         Block(page=d.page, order=i, kind=d.kind, level=d.level if d.kind == BlockKind.heading else 0,
-              text=normalize_text(d.text).replace("\n", " "), font_size=d.lines[0].size)
+              text=d.text, font_size=d.lines[0].size)
         for i, d in enumerate(drafts)
     ]
-    document = Document.from_blocks(path, "pdf", blocks, pages=count)
+    document = Document.from_blocks(path, "pdf", blocks, pages=count, join_lines=True)
     if all(block.kind in (BlockKind.header, BlockKind.footer) for block in document.blocks):
         raise _error_no_text(count)  # nothing left once control characters and blanks are removed
     return document

@@ -19,7 +19,7 @@ from conformcheck import __version__
 from conformcheck.analyze.matcher import PhraseIndex
 from conformcheck.analyze.regex_plan import MAGIC, build_plans, register_plans
 from conformcheck.packs.loader import discover_pack_dirs, entry_point_dirs, load_pack_dirs
-from conformcheck.packs.runtime import RulePack, compile_pack
+from conformcheck.packs.runtime import RulePack, compile_pack, phrase_index
 
 MAX_MARKERS = 16
 NO_INSTALLED_PACKS = "no-installed-packs.txt"  # the sys.path states in which no pack was installed
@@ -81,12 +81,6 @@ def _discover(extra_dirs: Iterable[str | Path], bundled: bool, installed: bool, 
     return discover_pack_dirs(extra_dirs, bundled, installed=False)
 
 
-def build_index(packs: list[RulePack]) -> PhraseIndex:
-    from conformcheck.scan import rule_phrases
-
-    return PhraseIndex(p for pack in packs for rule in pack.rules for p in rule_phrases(rule))
-
-
 def rule_regexes(packs: list[RulePack]) -> list[str]:
     """Every regex the rules run on a document (match, parts, wrong wordings, with their `unless_regex`)."""
     patterns: dict[str, None] = {}
@@ -118,7 +112,7 @@ def load_rules(extra_dirs: Iterable[str | Path] = (), only: Iterable[str] = (), 
         except Exception:  # noqa: BLE001 - a damaged cache is rebuilt
             target.unlink(missing_ok=True)
     packs = [compile_pack(pack) for pack in load_pack_dirs(dirs, only)]
-    index = build_index(packs)
+    index = phrase_index(rule for pack in packs for rule in pack.rules)
     plans = build_plans(rule_regexes(packs))  # compiled once here, not in every later run
     if use_cache:
         _store(target, fingerprint, (packs, index, plans, MAGIC))

@@ -7,14 +7,34 @@ cost more than scanning a 10-page PDF. Field names are those of the schema, so t
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
+from conformcheck.analyze.matcher import PhraseIndex
 from conformcheck.model import Severity
 
 if TYPE_CHECKING:
     from conformcheck.packs import schema
+
+
+def match_phrases(match: Any) -> list[str]:
+    """Every phrase a match block asks the phrase index for (schema and runtime `Match` alike)."""
+    return [*match.any, *(p for group in match.all for p in group), *match.near, *match.unless, *match.section]
+
+
+def rule_phrases(rule: Rule) -> list[str]:
+    phrases = list(rule.applies_to.when_present)
+    for match in [rule.match] + [p.match for p in rule.parts] + [w.match for w in rule.wrong]:
+        if match is not None:
+            phrases.extend(match_phrases(match))
+    return phrases
+
+
+def phrase_index(rules: Iterable[Rule]) -> PhraseIndex:
+    """The one-pass index of every phrase of `rules`."""
+    return PhraseIndex(p for rule in rules for p in rule_phrases(rule))
 
 
 class RuleKind(StrEnum):
@@ -56,9 +76,7 @@ class Match:
     ignore_negated: bool = True
 
     def phrases(self) -> list[str]:
-        found = list(self.any) + [p for group in self.all for p in group] + list(self.near) + list(self.unless)
-        found += self.section
-        return found
+        return match_phrases(self)
 
 
 @dataclass(slots=True)

@@ -10,7 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 
 # The vocabulary lives in model.py (free of pydantic); re-exported here for pack tooling.
 from conformcheck.model import DOC_TYPES, MODES, REGIMES, Severity  # noqa: F401
-from conformcheck.packs.runtime import RuleKind
+from conformcheck.packs.runtime import RuleKind, match_phrases
 
 DocType = Literal["livret_accueil", "reglement_fonctionnement", "contrat", "devis", "autre"]
 Regime = Literal["casf_autorise", "ssiad", "sap_agree", "sap_declare"]
@@ -107,9 +107,7 @@ class Match(Strict):
         return self
 
     def phrases(self) -> list[str]:
-        found = list(self.any) + [p for group in self.all for p in group] + list(self.near) + list(self.unless)
-        found += self.section
-        return found
+        return match_phrases(self)
 
 
 class Wrong(Strict):
