@@ -14,6 +14,16 @@ from enum import StrEnum
 DOC_TYPES = ("livret_accueil", "reglement_fonctionnement", "contrat", "devis", "autre")
 REGIMES = ("casf_autorise", "ssiad", "sap_agree", "sap_declare")
 MODES = ("prestataire", "mandataire", "mise_a_disposition")
+# Themes of the quality approach (the grids federations and evaluators use); every rule belongs to one.
+THEME_LABELS_FR: dict[str, str] = {
+    "accueil_information": "Accueil et information",
+    "demande_evaluation": "Traitement de la demande et évaluation des besoins",
+    "contractualisation": "Contractualisation",
+    "organisation_continuite": "Organisation et continuité des prestations",
+    "droits_recours": "Droits et recours",
+    "suivi_amelioration": "Suivi et amélioration",
+}
+THEMES = tuple(THEME_LABELS_FR)
 
 
 class BlockKind(StrEnum):
@@ -160,6 +170,7 @@ class Finding:
     parts: list[PartResult] = field(default_factory=list)
     reason: str | None = None
     unknown_context: list[str] = field(default_factory=list)
+    theme: str | None = None
 
 
 @dataclass(slots=True)
@@ -193,10 +204,11 @@ class Score:
 
 @dataclass(slots=True)
 class DocumentReport:
-    """`status`: ok | error."""
+    """`status`: ok | error; `service`: the service the document belongs to (batches), if known."""
 
     path: str
     status: str
+    service: str | None = None
     error: str | None = None
     error_code: str | None = None
     format: str | None = None

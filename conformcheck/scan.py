@@ -109,7 +109,8 @@ class Scanner:
                        evidence=evidence_of(facts, verdict) if show_evidence else [], parts=verdict.parts,
                        reason=" ".join(reasons) or None,
                        unknown_context=[c.key for c in assessment.constraints if c.result == "unknown"]
-                       if status == Status.a_verifier else [])
+                       if status == Status.a_verifier else [],
+                       theme=rule.theme)
 
     def scan_document(self, doc: Document, options: ScanOptions) -> DocumentReport:
         guess = classify(doc)

@@ -179,3 +179,13 @@ def test_html_report_is_self_contained_and_escaped(tmp_path: Path) -> None:
     assert code == 1 and page.startswith("<!DOCTYPE html>") and 'lang="fr"' in page
     assert "<script>" not in page and "&lt;script&gt;" in page
     assert "Non conforme" in page and "http" not in page.split("<body>")[0]
+
+
+def test_json_report_reads_back_identically(tmp_path: Path) -> None:
+    from conformcheck.report.json_report import report_from_json
+
+    out_file = tmp_path / "rapport.json"
+    run("scan", str(SAMPLES / "contrat_defectueux.pdf"), str(tmp_path / "absent.pdf"), "--format", "json",
+        "-o", str(out_file))
+    text = out_file.read_text(encoding="utf-8")
+    assert report_from_json(text).to_json() + "\n" == text

@@ -124,6 +124,7 @@ class Rule:
     function: str | None = None
     absent: str = "manquant"
     absent_on: dict[str, str] = field(default_factory=dict)
+    theme: str | None = None
 
     @property
     def pack(self) -> str:

@@ -15,6 +15,8 @@ from conformcheck.packs.runtime import RuleKind, match_phrases
 DocType = Literal["livret_accueil", "reglement_fonctionnement", "contrat", "devis", "autre"]
 Regime = Literal["casf_autorise", "ssiad", "sap_agree", "sap_declare"]
 Mode = Literal["prestataire", "mandataire", "mise_a_disposition"]
+Theme = Literal["accueil_information", "demande_evaluation", "contractualisation", "organisation_continuite",
+                "droits_recours", "suivi_amelioration"]
 
 
 # Validators are built on first validation, not at import: a scan reads validated packs from the cache
@@ -177,7 +179,7 @@ class Rule(Strict):
                                           "manquant on a devis, non_applicable on a contract)")
     legacy: bool = Field(default=False, description="rule drawn from a repealed text, kept for history")
     confidence: Literal["confirmed", "partial", "unconfirmed"] = "confirmed"
-    themes: list[str] = Field(default_factory=list)
+    theme: Theme | None = Field(default=None, description="theme of the quality approach the rule belongs to")
     examples: Examples
 
     @model_validator(mode="after")

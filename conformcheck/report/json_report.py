@@ -77,3 +77,50 @@ def to_json(value: Any, first: tuple[str, ...] = ()) -> str:
     out: list[str] = []
     _write_items(items, "{", "}", "", out)  # type: ignore[arg-type]
     return "".join(out)
+
+
+def document_from_dict(data: dict[str, Any]) -> Any:
+    """A `DocumentReport` read back from its JSON form (batch results, baselines, history)."""
+    from conformcheck.model import (
+        ContextValue,
+        DocumentReport,
+        Evidence,
+        Finding,
+        PartResult,
+        Score,
+        Severity,
+        Status,
+    )
+
+    def evidence(items: list[dict[str, Any]]) -> list[Evidence]:
+        return [Evidence(**item) for item in items]
+
+    findings = []
+    for item in data.get("findings", []):
+        item = dict(item)
+        item["status"] = Status(item["status"])
+        item["severity"] = Severity(item["severity"])
+        item["evidence"] = evidence(item.get("evidence", []))
+        item["parts"] = [PartResult(**{**part, "evidence": evidence(part.get("evidence", []))})
+                         for part in item.get("parts", [])]
+        findings.append(Finding(**item))
+    context = {}
+    for key, value in data.get("context", {}).items():
+        value = {"value": None, **value}  # None values are left out of the JSON
+        if value.get("evidence") is not None:
+            value["evidence"] = Evidence(**value["evidence"])
+        context[key] = ContextValue(**value)
+    return DocumentReport(**{**data, "findings": findings, "context": context,
+                             "score": {key: Score(**{"rate": None, **value}) for key, value in data.get("score", {}).items()}})
+
+
+def report_from_json(text: str) -> Any:
+    """A `Report` read back from `Report.to_json()`; `report_from_json(r.to_json()).to_json() == r.to_json()`."""
+    import json
+
+    from conformcheck.model import Report
+
+    data = json.loads(text)
+    return Report(tool_version=data["tool_version"], scan_date=data["scan_date"],
+                  schema_version=data.get("schema_version", "1"),
+                  documents=[document_from_dict(doc) for doc in data.get("documents", [])])
