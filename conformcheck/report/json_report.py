@@ -110,8 +110,8 @@ def document_from_dict(data: dict[str, Any]) -> Any:
         if value.get("evidence") is not None:
             value["evidence"] = Evidence(**value["evidence"])
         context[key] = ContextValue(**value)
-    return DocumentReport(**{**data, "findings": findings, "context": context,
-                             "score": {key: Score(**{"rate": None, **value}) for key, value in data.get("score", {}).items()}})
+    scores = {key: Score(**{"rate": None, **value}) for key, value in data.get("score", {}).items()}
+    return DocumentReport(**{**data, "findings": findings, "context": context, "score": scores})
 
 
 def report_from_json(text: str) -> Any:
