@@ -11,7 +11,7 @@ from typing import Any
 
 import click
 
-from conformcheck import __version__, cli_fr
+from conformcheck import __version__, cli_audit, cli_fr
 from conformcheck.errors import ConformcheckError
 from conformcheck.model import DOC_TYPES, MODES, REGIMES
 
@@ -269,6 +269,9 @@ def rules_test(only: tuple[str, ...], pack_dirs: tuple[str, ...]) -> None:
                     click.echo(f"ÉCHEC {rule.id} [{expect}] « {text} » → {finding.status.value}")
     click.echo(f"Exemples : {total - failures} conformes à l'attendu, {failures} en échec.")
     sys.exit(EXIT_FINDINGS if failures else EXIT_OK)
+
+
+cli_audit.register(cli)  # audit, synthese
 
 
 @cli.command()

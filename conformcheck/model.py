@@ -24,6 +24,14 @@ THEME_LABELS_FR: dict[str, str] = {
     "suivi_amelioration": "Suivi et amélioration",
 }
 THEMES = tuple(THEME_LABELS_FR)
+# Rules of third-party packs may have no theme: their findings are counted under this key.
+NO_THEME = "sans_theme"
+NO_THEME_LABEL_FR = "Sans thème"
+
+
+def theme_label_fr(theme: str | None) -> str:
+    """The French label of a theme id (None or an unknown id: « Sans thème »)."""
+    return THEME_LABELS_FR.get(theme or NO_THEME, NO_THEME_LABEL_FR)
 
 
 class BlockKind(StrEnum):
@@ -204,7 +212,10 @@ class Score:
 
 @dataclass(slots=True)
 class DocumentReport:
-    """`status`: ok | error; `service`: the service the document belongs to (batches), if known."""
+    """`status`: ok | error; `service`: the service the document belongs to (batches), if known.
+
+    `score`: the rate of the document ("document") and of each pack; `theme_score`: the rate of each theme of
+    the quality approach that has applicable requirements (`NO_THEME` for rules without a theme)."""
 
     path: str
     status: str
@@ -218,6 +229,7 @@ class DocumentReport:
     doc_type_clues: list[str] = field(default_factory=list)
     context: dict[str, ContextValue] = field(default_factory=dict)
     score: dict[str, Score] = field(default_factory=dict)
+    theme_score: dict[str, Score] = field(default_factory=dict)
     findings: list[Finding] = field(default_factory=list)
 
 

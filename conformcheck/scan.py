@@ -17,7 +17,7 @@ from conformcheck.engine.base import Assessment, RuleEngine, make_engine
 from conformcheck.engine.facts import DocumentFacts
 from conformcheck.engine.verdicts import Verdict, evidence_of, judge
 from conformcheck.errors import InputError
-from conformcheck.model import Document, DocumentReport, Finding, Score, Status
+from conformcheck.model import NO_THEME, THEMES, Document, DocumentReport, Finding, Score, Status
 from conformcheck.packs.runtime import Rule, RuleKind, RulePack, phrase_index, runtime_packs, runtime_rule
 
 if TYPE_CHECKING:
@@ -35,6 +35,16 @@ class ScanOptions:
     scan_date: date = field(default_factory=date.today)
     max_bytes: int = 50 * 1024 * 1024
     max_pages: int = 500
+
+
+def theme_scores(findings: list[Finding]) -> dict[str, Score]:
+    """The score of each theme that has applicable findings, in the order of `THEMES` (then `NO_THEME`)."""
+    by_theme: dict[str, list[Finding]] = {}
+    for finding in findings:
+        key = finding.theme if finding.theme in THEMES else NO_THEME
+        by_theme.setdefault(key, []).append(finding)
+    scores = {key: Score.of(by_theme[key]) for key in (*THEMES, NO_THEME) if key in by_theme}
+    return {key: score for key, score in scores.items() if score.applicable}
 
 
 class Scanner:
@@ -123,7 +133,7 @@ class Scanner:
             path=doc.path, status="ok", format=doc.format, pages=doc.pages, doc_type=facts.doc_type,
             doc_type_confidence=1.0 if options.doc_type else guess.confidence,
             doc_type_clues=["type imposé par l'option --type"] if options.doc_type else guess.clues,
-            context=facts.context, score=scores, findings=findings)
+            context=facts.context, score=scores, theme_score=theme_scores(findings), findings=findings)
 
     def scan_path(self, path: str, options: ScanOptions) -> DocumentReport:
         from conformcheck.extract import extract

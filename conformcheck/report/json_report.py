@@ -110,8 +110,11 @@ def document_from_dict(data: dict[str, Any]) -> Any:
         if value.get("evidence") is not None:
             value["evidence"] = Evidence(**value["evidence"])
         context[key] = ContextValue(**value)
-    scores = {key: Score(**{"rate": None, **value}) for key, value in data.get("score", {}).items()}
-    return DocumentReport(**{**data, "findings": findings, "context": context, "score": scores})
+    def scores(key: str) -> dict[str, Score]:
+        return {name: Score(**{"rate": None, **value}) for name, value in data.get(key, {}).items()}
+
+    return DocumentReport(**{**data, "findings": findings, "context": context, "score": scores("score"),
+                             "theme_score": scores("theme_score")})
 
 
 def report_from_json(text: str) -> Any:

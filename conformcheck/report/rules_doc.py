@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from conformcheck.model import DOC_TYPE_LABELS_FR, SEVERITY_LABELS_FR
+from conformcheck.model import DOC_TYPE_LABELS_FR, SEVERITY_LABELS_FR, theme_label_fr
 from conformcheck.packs.schema import AppliesTo, Pack, Rule
 
 CONFIDENCE_FR = {"confirmed": "texte lu", "partial": "substance confirmée, rédaction non relue",
@@ -35,6 +35,7 @@ def rule_markdown(rule: Rule) -> str:
     status = " (règle historique : texte abrogé)" if rule.legacy else ""
     lines.append(f"- **Gravité** : {SEVERITY_LABELS_FR[rule.severity]} (`{rule.severity.value}`){status} ; "
                  f"**type** : {KIND_FR[rule.kind.value]} ; **source** : {CONFIDENCE_FR[rule.confidence]}")
+    lines.append(f"- **Thème** : {theme_label_fr(rule.theme)}")
     lines.append("- **Références** : " + " ; ".join(ref.label() + (f" <{ref.url}>" if ref.url else "")
                                                    for ref in rule.references))
     lines.append(f"- **S'applique** : {applicability_fr(rule.applies_to)}")

@@ -6,7 +6,15 @@ import textwrap
 
 import click
 
-from conformcheck.model import DOC_TYPE_LABELS_FR, SEVERITY_LABELS_FR, DocumentReport, Finding, Report, Status
+from conformcheck.model import (
+    DOC_TYPE_LABELS_FR,
+    SEVERITY_LABELS_FR,
+    DocumentReport,
+    Finding,
+    Report,
+    Status,
+    theme_label_fr,
+)
 from conformcheck.report.labels import (
     CONTEXT_NAMES_FR,
     CONTEXT_OPTIONS_FR,
@@ -96,6 +104,10 @@ def render_document(doc: DocumentReport, show_all: bool = False, color: bool = F
                        if name != "document" and s.applicable)
     lines.append(style(f"Conformité : {total.met}/{total.applicable} exigences applicables satisfaites "
                        f"({percent(total.rate)})" + (f" — {packs}" if packs else ""), bold=True))
+    if doc.theme_score:
+        themes = " ; ".join(f"{theme_label_fr(key)} {percent(s.rate)} ({s.met}/{s.applicable})"
+                            for key, s in doc.theme_score.items())
+        lines.append(_wrap(f"Par thème : {themes}", ""))
     if doc.doc_type == "autre":
         lines.append(_wrap("Le type de document n'a pas été reconnu : aucune exigence ne s'applique. Précisez-le "
                            "avec --type (livret_accueil, reglement_fonctionnement, contrat, devis).", ""))

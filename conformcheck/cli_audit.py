@@ -1,0 +1,101 @@
+"""Commands on a set of documents: `conformcheck audit DOSSIER` (pre-audit of one service's document set) and
+`conformcheck synthese ENTREE…` (consolidated report of a network). Everything they need is imported when
+they run, never when `scan` starts."""
+
+from __future__ import annotations
+
+import sys
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import click
+
+from conformcheck.errors import ConformcheckError
+from conformcheck.model import MODES, REGIMES
+
+EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
+
+
+def _fail(message: str) -> None:
+    click.echo(f"Erreur : {message}", err=True)
+    sys.exit(EXIT_USAGE)
+
+
+def _write(text: str, output: str | None) -> None:
+    if not output:
+        click.echo(text, nl=False)
+        return
+    try:
+        Path(output).write_text(text, encoding="utf-8")
+    except OSError as exc:
+        _fail(f"impossible d'écrire {output} ({exc.strerror or exc}).")
+    click.echo(f"Rapport écrit dans {output}.", err=True)
+
+
+@click.command()
+@click.argument("dossier", type=click.Path(exists=True, file_okay=False))
+@click.option("--regime", type=click.Choice(REGIMES), help="Régime du service (sinon déduit des documents).")
+@click.option("--mode", type=click.Choice(MODES), help="Mode d'intervention.")
+@click.option("--format", "fmt", type=click.Choice(["texte", "json", "html"]), default="texte", show_default=True,
+              help="Format du rapport.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Écrit le rapport dans ce fichier.")
+@click.option("--date", "scan_date", type=click.DateTime(formats=["%Y-%m-%d"]), metavar="AAAA-MM-JJ",
+              help="Date de référence (révision du règlement ; par défaut aujourd'hui).")
+@click.option("--pack", "pack_dirs", multiple=True, type=click.Path(), help="Dossier de pack supplémentaire.")
+def audit(dossier: str, regime: str | None, mode: str | None, fmt: str, output: str | None, scan_date: Any,
+          pack_dirs: tuple[str, ...]) -> None:
+    """Pré-audit du dossier documentaire d'un service : documents obligatoires manquants, contrôles entre
+    documents, score de préparation et plan d'action."""
+    from conformcheck.audit.render import render_html, render_json, render_text
+    from conformcheck.audit.run import run_audit
+    from conformcheck.packs.cache import load_rules
+    from conformcheck.scan import Scanner, ScanOptions
+
+    given = {key: value for key, value in (("regime", regime), ("mode", mode)) if value is not None}
+    try:
+        packs, index = load_rules(extra_dirs=list(pack_dirs))
+        scanner = Scanner(packs, index=index)
+    except ConformcheckError as exc:
+        _fail(exc.message)
+    options = ScanOptions(context=dict(given), context_sources=dict.fromkeys(given, "option"),
+                          scan_date=scan_date.date() if scan_date else date.today())
+    try:
+        report = run_audit(dossier, scanner, options, given)
+    finally:
+        scanner.close()
+    render = {"texte": render_text, "json": render_json, "html": render_html}[fmt]
+    _write(render(report), output)
+    gaps = [a for a in report.actions if a.blocking]
+    sys.exit(EXIT_FINDINGS if gaps else EXIT_OK)
+
+
+@click.command()
+@click.argument("entrees", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False))
+@click.option("-o", "--output", "outputs", multiple=True, required=True, type=click.Path(dir_okay=False),
+              help="Fichier de synthèse (.html, .csv ou .xlsx) ; l'option peut être répétée.")
+@click.option("--format", "fmt", type=click.Choice(["html", "csv", "xlsx"]),
+              help="Impose le format (sinon déduit de l'extension de chaque fichier).")
+def synthese(entrees: tuple[str, ...], outputs: tuple[str, ...], fmt: str | None) -> None:
+    """Synthèse d'un réseau à partir de rapports JSON (« scan --format json ») ou de résultats d'analyse par
+    lots (JSON Lines) : taux par service et par type de document, par thème, écarts les plus fréquents."""
+    from conformcheck.consolidate import format_of, write_consolidated
+    from conformcheck.consolidate.load import read_inputs
+
+    try:
+        for output in outputs:
+            format_of(output, fmt)
+        documents = read_inputs(list(entrees))
+        if not documents:
+            _fail("aucun document dans les entrées.")
+        for output in outputs:
+            write_consolidated(documents, output, fmt)
+            click.echo(f"Synthèse écrite dans {output}.", err=True)
+    except ConformcheckError as exc:
+        _fail(exc.message)
+    sys.exit(EXIT_OK)
+
+
+def register(group: click.Group) -> None:
+    for command in (audit, synthese):
+        group.add_command(command)

@@ -1,0 +1,80 @@
+"""Reading the inputs of a consolidation: JSON reports of `scan --format json` and batch results stores.
+
+A results store is a JSON Lines file, one line per analysed file: `{"path", "sha256", "size", "service",
+"context", "scanned_at", "tool_version", "report": <DocumentReport JSON>}`. When a path appears on several
+lines, the last one wins (a file analysed again replaces its previous result).
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from conformcheck.errors import InputError
+from conformcheck.model import DocumentReport
+
+
+def _document(data: Any, where: str) -> DocumentReport:
+    from conformcheck.report.json_report import document_from_dict
+
+    if not isinstance(data, dict) or "path" not in data or "status" not in data:
+        raise InputError(f"{where} : ce n'est pas le rapport d'un document (champs path et status).")
+    try:
+        return document_from_dict(data)
+    except (TypeError, ValueError, KeyError) as exc:
+        raise InputError(f"{where} : rapport de document illisible ({exc}).") from exc
+
+
+def _store_lines(text: str, name: str) -> list[DocumentReport]:
+    latest: dict[str, DocumentReport] = {}
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        where = f"{name}, ligne {number}"
+        try:
+            entry = json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise InputError(f"{where} : JSON invalide ({exc.msg}).") from exc
+        if not isinstance(entry, dict) or "report" not in entry:
+            raise InputError(f"{where} : entrée sans champ « report ».")
+        doc = _document(entry["report"], where)
+        if entry.get("service"):  # the store names the service of the file
+            doc.service = str(entry["service"])
+        latest.pop(str(entry.get("path", doc.path)), None)  # re-inserted last: keeps the order of the last runs
+        latest[str(entry.get("path", doc.path))] = doc
+    return list(latest.values())
+
+
+def read_documents(path: str | Path) -> list[DocumentReport]:
+    """The document reports of one input file (JSON report or JSON Lines results store)."""
+    source = Path(path)
+    try:
+        text = source.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError(f"impossible de lire {source} ({exc}).") from exc
+    stripped = text.lstrip()
+    if not stripped:
+        raise InputError(f"{source} est vide.")
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError:
+        return _store_lines(text, source.name)  # several JSON objects, one a line
+    if isinstance(data, dict) and "documents" in data:
+        if not isinstance(data["documents"], list):
+            raise InputError(f"{source} : le champ « documents » n'est pas une liste.")
+        return [_document(doc, f"{source.name}, document {n}") for n, doc in enumerate(data["documents"], 1)]
+    if isinstance(data, dict) and "report" in data:
+        return _store_lines(text, source.name)  # a store of one line
+    raise InputError(f"{source} n'est ni un rapport JSON de « conformcheck scan --format json » ni un "
+                                  "fichier de résultats d'analyse par lots (JSON Lines).")
+
+
+def read_inputs(paths: list[str]) -> list[DocumentReport]:
+    """Every document of every input; a path given by several inputs is kept once (the last one)."""
+    latest: dict[str, DocumentReport] = {}
+    for path in paths:
+        for doc in read_documents(path):
+            latest.pop(doc.path, None)
+            latest[doc.path] = doc
+    return list(latest.values())

@@ -1,0 +1,146 @@
+"""Consolidated network report: summary figures, CSV, Excel (read back), HTML (checked in Chromium)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import shutil
+import zipfile
+from datetime import date
+from pathlib import Path
+from xml.etree import ElementTree
+
+import pytest
+from click.testing import CliRunner
+
+from conformcheck.cli import cli
+from conformcheck.consolidate import write_consolidated
+from conformcheck.consolidate.load import read_inputs
+from conformcheck.consolidate.summary import summarize
+from conformcheck.model import DocumentReport
+from conformcheck.scan import ScanOptions
+
+SAMPLES = Path(__file__).resolve().parent.parent / "samples"
+NS = {"m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main"}
+TREND = {"Bon <service>": [("2025-01-10T09:00:00", 0.8), ("2026-01-10T09:00:00", 1.0)],
+         "Service fragile": [("2025-01-10T09:00:00", 0.7), ("2026-01-10T09:00:00", 0.6)]}
+
+
+@pytest.fixture(scope="module")
+def documents(python_scanner):
+    options = ScanOptions(scan_date=date(2026, 12, 1))
+    docs = []
+    for name, service in (("conforme", "Bon <service>"), ("defectueux", "Service fragile")):
+        for kind in ("livret", "reglement", "contrat", "devis"):
+            doc = python_scanner.scan_path(str(SAMPLES / "src" / f"{kind}_{name}.md"), options)
+            doc.service = service
+            docs.append(doc)
+    docs.append(DocumentReport(path="lot/illisible.pdf", status="error", error="PDF protégé", error_code="chiffre"))
+    return docs
+
+
+def test_summary_figures(documents):
+    summary = summarize(documents)
+    assert [s.service for s in summary.services] == ["Bon <service>", "lot", "Service fragile"]
+    good, unread, weak = summary.services
+    assert good.blocking == 0 and weak.blocking > 0 and unread.errors == 1
+    shares = {s.doc_type: s for s in summary.doc_types}
+    assert all(s.services_conformes == 1 and s.services_total == 3 for s in shares.values())
+    assert shares["livret_accueil"].share == round(1 / 3, 3)
+    assert summary.total.applicable == sum(d.rate.applicable for d in summary.documents)
+    assert summary.top_gaps and all(g.services == 1 for g in summary.top_gaps)
+    assert len(summary.top_gaps) == 10
+    assert [row.path for row in summary.errors] == ["lot/illisible.pdf"]
+
+
+def test_csv(documents, tmp_path):
+    out = tmp_path / "s.csv"
+    write_consolidated(documents, out)
+    rows = list(csv.reader(io.StringIO(out.read_text(encoding="utf-8-sig")), delimiter=";"))
+    assert rows[0][:5] == ["Service", "Fichier", "Type", "État", "Taux de conformité (%)"]
+    assert len(rows) == 1 + len(documents)
+    good = next(r for r in rows if r[1].endswith("livret_conforme.md"))
+    assert good[0] == "Bon <service>" and good[4] == "100,0" and good[7] == "0"
+
+
+def test_xlsx(documents, tmp_path):
+    out = tmp_path / "s.xlsx"
+    write_consolidated(documents, out, trend=TREND)
+    with zipfile.ZipFile(out) as archive:
+        names = archive.namelist()
+        workbook = ElementTree.fromstring(archive.read("xl/workbook.xml"))
+        sheets = [s.get("name") for s in workbook.iter(f"{{{NS['m']}}}sheet")]
+        services = ElementTree.fromstring(archive.read("xl/worksheets/sheet2.xml"))
+    assert {"[Content_Types].xml", "_rels/.rels", "xl/styles.xml"} <= set(names)
+    assert sheets == ["Indicateurs", "Services", "Documents", "Thèmes", "Écarts fréquents", "Erreurs", "Évolution"]
+    rows = services.findall(".//m:row", NS)
+    first = [c.findtext(".//m:t", namespaces=NS) or c.findtext("m:v", namespaces=NS) for c in rows[1]]
+    assert first[0] == "Bon <service>" and first[3] == "1.0"
+    openpyxl = pytest.importorskip("openpyxl", reason="openpyxl (extra dev) absent : relecture par openpyxl sautée")
+    book = openpyxl.load_workbook(out)
+    assert book.sheetnames == sheets
+    sheet = book["Services"]
+    assert sheet["A2"].value == "Bon <service>" and sheet["D2"].value == 1.0 and sheet["D2"].number_format == "0.0%"
+    assert sheet["A1"].font.bold
+
+
+def test_synthese_command_reads_json_reports_and_stores(documents, tmp_path):
+    from conformcheck import __version__
+    from conformcheck.model import Report
+
+    report = Report(tool_version=__version__, scan_date="2026-12-01", documents=documents[:4])
+    (tmp_path / "r.json").write_text(report.to_json(), encoding="utf-8")
+    store = tmp_path / "resultats.jsonl"
+    lines = [json.dumps({"path": d.path, "sha256": "0" * 64, "size": 1, "service": "Depuis le lot", "context": {},
+                         "scanned_at": "2026-12-01T10:00:00", "tool_version": __version__,
+                         "report": json.loads(Report(tool_version="x", scan_date="y", documents=[d]).to_json())
+                         ["documents"][0]}, ensure_ascii=False) for d in documents[4:8]]
+    store.write_text("\n".join(lines + lines[:1]) + "\n", encoding="utf-8")  # a path twice: the last wins
+    assert len(read_inputs([str(store)])) == 4
+    result = CliRunner().invoke(cli, ["synthese", str(tmp_path / "r.json"), str(store), "-o", str(tmp_path / "s.html"),
+                                      "-o", str(tmp_path / "s.xlsx")])
+    assert result.exit_code == 0, result.output
+    page = (tmp_path / "s.html").read_text(encoding="utf-8")
+    assert "Depuis le lot" in page and "Bon &lt;service&gt;" in page and "<script" not in page
+    bad = tmp_path / "bad.json"
+    bad.write_text("{\"x\": 1}", encoding="utf-8")
+    result = CliRunner().invoke(cli, ["synthese", str(bad), "-o", str(tmp_path / "t.csv")])
+    assert result.exit_code == 2 and "ni un rapport JSON" in result.output
+
+
+CHROMIUM = "/usr/bin/chromium"
+ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+
+def test_html_in_chromium(documents, tmp_path):
+    if not shutil.which(CHROMIUM):
+        pytest.skip("Chromium (/usr/bin/chromium) absent : test du rapport HTML dans le navigateur sauté")
+    playwright = pytest.importorskip("playwright.sync_api", reason="playwright (extra dev) absent")
+    out = tmp_path / "synthese.html"
+    write_consolidated(documents, out, trend=TREND)
+    summary = summarize(documents, trend=TREND)
+    errors, requests = [], []
+    with playwright.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        page = browser.new_page(viewport={"width": 1100, "height": 900})
+        page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+        page.on("request", lambda r: requests.append(r.url))
+        page.goto(out.as_uri())
+        shown_total = page.inner_text('[data-figure="total-rate"] .value')
+        shares = {r.get_attribute("data-doc-type"): r.get_attribute("data-share")
+                  for r in page.query_selector_all("tr[data-doc-type]")}
+        services = {r.get_attribute("data-service"): (r.get_attribute("data-rate"), r.get_attribute("data-blocking"))
+                    for r in page.query_selector_all("tr[data-service]")}
+        gaps = [r.get_attribute("data-rule") for r in page.query_selector_all("tr[data-rule]")]
+        trends = page.query_selector_all("tr[data-trend] svg polyline")
+        page.screenshot(path=str(tmp_path / "synthese.png"), full_page=True)
+        browser.close()
+    assert not errors
+    assert all(url.startswith("file://") for url in requests)
+    assert shown_total == f"{summary.total.rate * 100:.0f} %"
+    assert shares == {s.doc_type: str(s.share) for s in summary.doc_types}
+    assert services == {s.service: (str(s.rate.rate), str(s.blocking)) for s in summary.services}
+    assert gaps == [g.rule_id for g in summary.top_gaps]
+    assert len(trends) == 2
