@@ -11,7 +11,7 @@ from typing import Any
 
 import click
 
-from conformcheck import __version__, cli_audit, cli_fr
+from conformcheck import __version__, cli_audit, cli_fr, cli_packs
 from conformcheck.errors import ConformcheckError
 from conformcheck.model import DOC_TYPES, MODES, REGIMES
 
@@ -65,7 +65,8 @@ def cli() -> None:
 @click.option("--prix-mensuel", type=float, metavar="EUROS", help="Prix mensuel TTC de la prestation, en euros.")
 @click.option("--type", "doc_type", type=click.Choice(DOC_TYPES), help="Impose le type de document.")
 @click.option("--date", "scan_date", type=click.DateTime(formats=["%Y-%m-%d"]), metavar="AAAA-MM-JJ",
-              help="Date de référence des contrôles de fraîcheur (AAAA-MM-JJ ; par défaut aujourd'hui).")
+              help="Juge selon le droit en vigueur ce jour-là ; date de référence des contrôles de "
+              "fraîcheur (AAAA-MM-JJ ; par défaut aujourd'hui).")
 @click.option("--fail-on", type=click.Choice(FAIL_ON), help="Gravité à partir de laquelle le code de sortie est 1 "
               "(défaut : error).")
 @click.option("--config", "config_path", type=click.Path(dir_okay=False), help="Fichier de configuration TOML.")
@@ -73,10 +74,21 @@ def cli() -> None:
 @click.option("--tout", "show_all", is_flag=True, help="Liste aussi les exigences non applicables.")
 @click.option("--anonymiser", is_flag=True, help="Masque les noms de personnes dans les extraits (plus lent : "
               "charge le modèle de langue français).")
+@click.option("--select", multiple=True, metavar="MOTIF", help="N'évalue que ces règles (identifiant, pack, "
+              "préfixe ou motif comme casf.livret.*).")
+@click.option("--ignore", multiple=True, metavar="MOTIF", help="N'évalue pas ces règles.")
+@click.option("--severity", multiple=True, metavar="MOTIF=GRAVITÉ", help="Change la gravité de règles "
+              "(error, warning, info), par exemple casf.livret.*=warning.")
+@click.option("--waivers", type=click.Path(dir_okay=False), help="Fichier TOML des dérogations décidées.")
+@click.option("--baseline", type=click.Path(dir_okay=False), help="Référence : n'affiche que les écarts nouveaux.")
+@click.option("--write-baseline", type=click.Path(dir_okay=False), help="Enregistre les écarts actuels comme "
+              "référence.")
 def scan(fichiers: tuple[str, ...], fmt: str, output: str | None, pack_dirs: tuple[str, ...],
          only_packs: tuple[str, ...], regime: str | None, mode: str | None, hors_etablissement: bool | None,
          prix_mensuel: float | None, doc_type: str | None, scan_date: Any, fail_on: str | None,
-         config_path: str | None, engine: str | None, show_all: bool, anonymiser: bool) -> None:
+         config_path: str | None, engine: str | None, show_all: bool, anonymiser: bool, select: tuple[str, ...],
+         ignore: tuple[str, ...], severity: tuple[str, ...], waivers: str | None, baseline: str | None,
+         write_baseline: str | None) -> None:
     """Analyse un ou plusieurs documents (ou dossiers) et rend un rapport de conformité."""
     from conformcheck.config import find_config, load_config
     from conformcheck.model import Report, Severity, Status
@@ -102,8 +114,10 @@ def scan(fichiers: tuple[str, ...], fmt: str, output: str | None, pack_dirs: tup
                                                else date.today())
     threshold = fail_on or config.get("fail_on", "error")
     try:
+        policy = _policy(config, select, ignore, severity, waivers, baseline)
         packs, index = load_rules(extra_dirs=[*config.get("packs", []), *pack_dirs], only=only_packs)
-        scanner = Scanner(packs, engine=engine or config.get("engine", "durable"), index=index)
+        scanner = Scanner(policy.select_rules(packs) if policy else packs,
+                          engine=engine or config.get("engine", "durable"), index=index)
     except ConformcheckError as exc:
         _fail(exc.message)
     _resume_gc()
@@ -126,6 +140,10 @@ def scan(fichiers: tuple[str, ...], fmt: str, output: str | None, pack_dirs: tup
         from conformcheck.analyze.redact import redact_report
 
         redact_report(report)
+    if policy:
+        policy.apply(report, when)
+    if write_baseline:
+        _write_baseline(report, write_baseline)
     _emit(report, fmt, output, show_all)
     if interrupted:
         sys.exit(130)
@@ -133,11 +151,33 @@ def scan(fichiers: tuple[str, ...], fmt: str, output: str | None, pack_dirs: tup
         sys.exit(EXIT_INPUT)
     if threshold != "jamais":
         rank = Severity(threshold).rank
-        failing = [f for d in report.documents for f in d.findings
-                   if f.status in (Status.manquant, Status.non_conforme) and f.severity.rank >= rank]
+        failing = [f for d in report.documents for f in d.findings if f.status in (Status.manquant, Status.non_conforme)
+                   and f.severity.rank >= rank and not f.waiver and not f.baseline]  # accepted or known: see policy
         if failing:
             sys.exit(EXIT_FINDINGS)
     sys.exit(EXIT_OK)
+
+
+def _policy(config: dict[str, Any], select: tuple[str, ...], ignore: tuple[str, ...], severity: tuple[str, ...],
+            waivers: str | None, baseline: str | None) -> Any:
+    """The service's policy (policy.py), or None when neither the options nor the config file set one."""
+    from conformcheck.config import POLICY_KEYS
+
+    if not (select or ignore or severity or waivers or baseline or any(k in config for k in POLICY_KEYS)):
+        return None
+    from conformcheck.policy import build_policy
+
+    return build_policy(config, select, ignore, severity, waivers, baseline)
+
+
+def _write_baseline(report: Any, path: str) -> None:
+    from conformcheck.policy import write_baseline
+
+    try:
+        count = write_baseline(report, Path(path))
+    except ConformcheckError as exc:
+        _fail(exc.message)
+    click.echo(f"Référence écrite dans {path} : {count} écart(s) enregistré(s).", err=True)
 
 
 def _scan_one(scanner: Any, path: str, options: Any) -> Any:
@@ -250,35 +290,31 @@ def rules_doc(only: tuple[str, ...], pack_dirs: tuple[str, ...], output_dir: str
 @rules.command("test")
 @click.option("--pack", "only", multiple=True, metavar="PACK", help="Identifiant de pack.")
 @click.option("--pack-dir", "pack_dirs", multiple=True, type=click.Path())
-def rules_test(only: tuple[str, ...], pack_dirs: tuple[str, ...]) -> None:
-    """Vérifie les exemples de chaque règle (pour les auteurs de packs)."""
-    from conformcheck.packs.examples import example_holds, run_example
-    from conformcheck.scan import Scanner
+@click.option("--format", "fmt", type=click.Choice(["texte", "json"]), default="texte", show_default=True)
+def rules_test(only: tuple[str, ...], pack_dirs: tuple[str, ...], fmt: str) -> None:
+    """Vérifie les exemples de chaque règle (pour les auteurs de packs ; voir aussi « packs test »)."""
+    from conformcheck.cli_packs import run_tests
 
     packs = _packs(pack_dirs, only)
-    scanner = Scanner(packs, engine="python")
-    failures = 0
-    total = 0
-    for rule in (r for p in packs for r in p.rules):
-        for expect, texts in (("pass", rule.examples.pass_), ("fail", rule.examples.fail)):
-            for text in texts:
-                total += 1
-                finding = run_example(scanner, rule, text)
-                if not example_holds(rule, expect, finding):
-                    failures += 1
-                    click.echo(f"ÉCHEC {rule.id} [{expect}] « {text} » → {finding.status.value}")
-    click.echo(f"Exemples : {total - failures} conformes à l'attendu, {failures} en échec.")
-    sys.exit(EXIT_FINDINGS if failures else EXIT_OK)
+    run_tests(packs, {p.meta.id for p in packs}, [], fmt)
 
 
 cli_audit.register(cli)  # audit, synthese
 
 
 @cli.command()
-def schema() -> None:
-    """Affiche le schéma JSON des fichiers de pack."""
-    from conformcheck.packs.schema import json_schema
+@click.option("--pack", "editor", is_flag=True, help="Écrit les schémas de pack.yaml et des fichiers de règles "
+              "(pack.schema.json, rules.schema.json) pour les éditeurs.")
+@click.option("-o", "--output-dir", type=click.Path(file_okay=False), default=".", show_default=True,
+              help="Dossier où écrire les schémas (avec --pack).")
+def schema(editor: bool, output_dir: str) -> None:
+    """Affiche le schéma JSON des fichiers de pack (--pack : l'écrit pour les éditeurs)."""
+    from conformcheck.packs.schema import json_schema, write_editor_schemas
 
+    if editor:
+        for path in write_editor_schemas(Path(output_dir)):
+            click.echo(f"Schéma écrit : {path}")
+        return
     click.echo(json.dumps(json_schema(), ensure_ascii=False, indent=2))
 
 
@@ -295,6 +331,9 @@ def _resume_gc() -> None:
         _gc_paused = False
         gc.freeze()
         gc.enable()
+
+
+cli.add_command(cli_packs.packs)
 
 
 def main(gc_paused: bool = False) -> None:

@@ -10,7 +10,9 @@ from conformcheck.errors import ConformcheckError
 from conformcheck.model import DOC_TYPES, MODES, REGIMES
 
 KNOWN_KEYS = {"regime", "mode", "hors_etablissement", "prix_mensuel", "type", "fail_on", "packs", "date",
-              "majeur", "mineurs", "habilite_aide_sociale", "plan_aide", "engine"}
+              "majeur", "mineurs", "habilite_aide_sociale", "plan_aide", "engine",
+              "select", "ignore", "severity", "waivers", "baseline"}  # the last five: see policy.py
+POLICY_KEYS = ("select", "ignore", "severity", "waivers", "baseline")
 _CHOICES = {"regime": REGIMES, "mode": MODES, "type": DOC_TYPES, "fail_on": ("error", "warning", "info", "jamais"),
             "engine": ("durable", "python")}
 
@@ -50,6 +52,15 @@ def load_config(path: Path) -> dict[str, Any]:
         if key in data and data[key] not in choices:
             raise ConfigError(f"{path} : « {key} = {data[key]!r} » invalide ; valeurs possibles : "
                               f"{', '.join(choices)}.")
+    for key in ("packs", "select", "ignore"):
+        if key in data and not (isinstance(data[key], list) and all(isinstance(v, str) for v in data[key])):
+            raise ConfigError(f"{path} : « {key} » doit être une liste de textes, par exemple {key} = [\"casf\"].")
+    if "severity" in data and not isinstance(data["severity"], dict):
+        raise ConfigError(f"{path} : « severity » doit être une table, par exemple [severity] "
+                          "\"casf.livret.*\" = \"warning\".")
     if "packs" in data:
         data["packs"] = [str((path.parent / p).resolve()) for p in data["packs"]]
+    for key in ("waivers", "baseline"):
+        if key in data:
+            data[key] = str((path.parent / str(data[key])).resolve())
     return data

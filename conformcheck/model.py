@@ -162,9 +162,26 @@ class PartResult:
 
 
 @dataclass(slots=True)
+class Waiver:
+    """A service's decision to accept a gap (waivers file, see policy.py); `expires`: ISO date."""
+
+    rule: str
+    documents: str
+    reason: str
+    decided_by: str
+    expires: str
+    file: str
+
+
+GAP_STATUSES = (Status.manquant, Status.non_conforme, Status.a_verifier)
+
+
+@dataclass(slots=True)
 class Finding:
     """`reason`: why the status, in French (e.g. unknown context); `unknown_context`: the context keys whose
-    value would decide an « à vérifier »."""
+    value would decide an « à vérifier ». Set by the service's policy (policy.py): `severity_origin`, the pack's
+    severity when overridden; `waiver`, the waiver that accepts this gap; `baseline`, True when the gap was
+    already in the accepted baseline."""
 
     rule_id: str
     pack: str
@@ -179,6 +196,9 @@ class Finding:
     reason: str | None = None
     unknown_context: list[str] = field(default_factory=list)
     theme: str | None = None
+    severity_origin: Severity | None = None
+    waiver: Waiver | None = None
+    baseline: bool | None = None
 
 
 @dataclass(slots=True)
@@ -199,15 +219,22 @@ class ContextValue:
 
 @dataclass(slots=True)
 class Score:
+    """`rate` = met / applicable. A waived gap is a deviation the service accepted: it is counted apart
+    (`waived`, absent when none) and left out of `applicable`, so the rate measures what is still expected."""
+
     applicable: int
     met: int
     rate: float | None
+    waived: int | None = None
 
     @classmethod
     def of(cls, findings: list[Finding]) -> Score:
         counted = [f for f in findings if f.status in (Status.conforme, Status.manquant, Status.non_conforme)]
+        waived = sum(1 for f in counted if f.waiver is not None)
+        counted = [f for f in counted if f.waiver is None] if waived else counted
         met = sum(1 for f in counted if f.status == Status.conforme)
-        return cls(applicable=len(counted), met=met, rate=round(met / len(counted), 3) if counted else None)
+        return cls(applicable=len(counted), met=met, rate=round(met / len(counted), 3) if counted else None,
+                   waived=waived or None)
 
 
 @dataclass(slots=True)
@@ -239,6 +266,7 @@ class Report:
     scan_date: str
     schema_version: str = "1"
     documents: list[DocumentReport] = field(default_factory=list)
+    notices: list[str] | None = None  # French warnings about the run itself (e.g. an expired waiver)
 
     def to_json(self) -> str:
         """The JSON report: 2-space indent, non-ASCII text kept as is, no null values."""

@@ -20,6 +20,9 @@ def test_wheel_ships_the_bundled_rules_and_finds_them_from_anywhere(tmp_path: Pa
         names = set(archive.namelist())
     for pack in ("casf", "consommation", "arrete2011", "nfx50056"):
         assert f"conformcheck/_rules/{pack}/pack.yaml" in names
+    assert "conformcheck/_rules/schemas/rules.schema.json" in names  # the editor schemas the pack files declare
+    assert {"conformcheck/packs/templates/__NOM__/pack.yaml", "conformcheck/packs/templates/pyproject.toml.tmpl",
+            "conformcheck/packs/templates/tests/contrat_exemple.expected.yaml"} <= names  # `packs new`
     target = tmp_path / "site"
     subprocess.run([sys.executable, "-m", "pip", "install", "-q", "--no-deps", "--target", str(target), str(wheel)],
                    check=True, capture_output=True, timeout=300)

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
 from conformcheck.engine.facts import DocumentFacts
 from conformcheck.engine.verdicts import negated
 from conformcheck.model import DOC_TYPE_LABELS_FR
-from conformcheck.packs.runtime import Rule
+from conformcheck.packs.runtime import Rule, in_force_on
 
 CONTEXT_LABELS_FR = {
     "regime": "le régime du service (autorisé CASF, SSIAD, SAP agréé ou déclaré)",
@@ -30,9 +31,29 @@ class Constraint:
     reason: str
 
 
+def out_of_force_reason(rule: Rule, day: date) -> str | None:
+    """Why no text of the rule is in force on `day` (French), or None when the rule is in force."""
+    if in_force_on(rule, day):
+        return None
+    coming = min((p for p in rule.in_force if p.start and p.start > day), key=lambda p: p.start, default=None)
+    ended = max((p for p in rule.in_force if p.end and p.end < day), key=lambda p: p.end, default=None)
+    when = f"{day:%d/%m/%Y}"
+    starts = f"{coming.text} (en vigueur à partir du {coming.start:%d/%m/%Y})" if coming and coming.start else ""
+    if ended is None:
+        return f"Texte pas encore en vigueur le {when} : {starts}."
+    if coming is None:
+        return f"Texte abrogé le {ended.end:%d/%m/%Y}, plus en vigueur le {when} : {ended.text}."
+    return (f"Aucun texte de cette exigence n'est en vigueur le {when} : {ended.text} (abrogé le "
+            f"{ended.end:%d/%m/%Y}) ; {starts}.")
+
+
 def constraints(rule: Rule, facts: DocumentFacts) -> list[Constraint]:
     applies = rule.applies_to
     found: list[Constraint] = []
+    if rule.in_force:
+        reason = out_of_force_reason(rule, facts.scan_date)
+        if reason:
+            found.append(Constraint("in_force", "fail", reason))
     if facts.doc_type not in applies.doc_types:
         kinds = ", ".join(DOC_TYPE_LABELS_FR[t] for t in applies.doc_types)
         found.append(Constraint("doc_type", "fail", f"Exigence propre à : {kinds}."))

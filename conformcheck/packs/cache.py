@@ -23,7 +23,7 @@ from conformcheck.packs.runtime import RulePack, compile_pack, phrase_index
 
 MAX_MARKERS = 16
 NO_INSTALLED_PACKS = "no-installed-packs.txt"  # the sys.path states in which no pack was installed
-CACHE_FORMAT = "3"  # 3: runtime rules (packs/runtime.py) instead of pydantic models
+CACHE_FORMAT = "4"  # 3: runtime rules (packs/runtime.py) instead of pydantic models; 4: in-force periods
 
 
 def cache_dir() -> Path:

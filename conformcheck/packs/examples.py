@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from conformcheck.model import Block, Document, Finding, Status
+from conformcheck.packs.runtime import in_force_periods
 from conformcheck.packs.schema import Rule, RuleKind
 from conformcheck.scan import Scanner, ScanOptions
 
@@ -33,11 +34,24 @@ def example_context(rule: Rule) -> dict[str, object]:
     return context
 
 
+def example_date(rule: Rule) -> date:
+    """The examples' reference date: theirs, else today if the rule is in force today, else its last day in force
+    (a rule of a coming reform, or of a repealed text, is tested as the law it states)."""
+    if rule.examples.scan_date:
+        return rule.examples.scan_date
+    today = date.today()
+    periods = in_force_periods(rule.kind.value, rule.references)
+    if not periods or any(period.covers(today) for period in periods):
+        return today
+    latest = max(periods, key=lambda p: p.start or date.min)
+    return latest.end if latest.end and latest.end < today else latest.start or today
+
+
 def run_example(scanner: Scanner, rule: Rule, text: str, scan_date: date | None = None) -> Finding:
     """Evaluate one rule on one example sentence."""
     context = example_context(rule)
     doc_type = str(context.pop("doc_type", rule.applies_to.doc_types[0]))
-    when = scan_date or rule.examples.scan_date or date.today()
+    when = scan_date or example_date(rule)
     options = ScanOptions(context=context, doc_type=doc_type, scan_date=when)
     facts = scanner.facts(example_document(text), options)
     return scanner.evaluate(facts, [rule])[0]

@@ -44,25 +44,63 @@ def __getattr__(name: str) -> Any:
 
 def entry_point_dirs() -> list[Path]:
     """The pack folders that installed distributions declare (`conformcheck.packs` entry points)."""
-    from importlib import metadata
+    return [directory for directory, _ in installed_packs()]
 
-    dirs: list[Path] = []
+
+def installed_packs() -> list[tuple[Path, str]]:
+    """Each installed pack folder with its origin (distribution and version). An entry point names a module (the
+    pack folder is the module's folder), a folder path, or a function returning one."""
+    from importlib import metadata
+    from types import ModuleType
+
+    found: list[tuple[Path, str]] = []
     for entry in metadata.entry_points(group=ENTRY_POINT_GROUP):
         try:
             target = entry.load()
-            path = Path(target() if callable(target) else target)
+            if isinstance(target, ModuleType):
+                path = Path(str(target.__file__)).parent
+            else:
+                path = Path(target() if callable(target) else target)
         except Exception as exc:  # a broken third-party pack must be named, not crash the tool
             raise PackError(f"Le pack installé « {entry.name} » ({entry.value}) ne peut pas être chargé : "
                             f"{exc}") from exc
-        dirs.extend(_pack_dirs_in(path))
-    return dirs
+        dist = getattr(entry, "dist", None)
+        origin = f"paquet {dist.name} {dist.version}" if dist is not None else f"point d'entrée {entry.name}"
+        found.extend((directory, origin) for directory in _pack_dirs_in(path))
+    return found
+
+
+# pydantic's messages are in English: the usual ones are said in French for pack authors.
+_MESSAGES_FR = {
+    "missing": "champ obligatoire absent",
+    "extra_forbidden": "clé inconnue (faute de frappe ? voir `conformcheck schema --pack`)",
+    "too_short": "liste trop courte (au moins un élément)",
+    "string_pattern_mismatch": "format invalide (minuscules, chiffres, _ et points)",
+    "string_type": "un texte est attendu",
+    "bool_parsing": "true ou false attendu",
+    "list_type": "une liste est attendue",
+    "dict_type": "une table (clé: valeur) est attendue",
+    "date_from_datetime_parsing": "date AAAA-MM-JJ attendue",
+    "date_parsing": "date AAAA-MM-JJ attendue",
+    "date_type": "date AAAA-MM-JJ attendue",
+}
+
+
+def describe_error(item: Any) -> str:
+    """One pydantic error item in French: literal and enum errors list the allowed values."""
+    kind = item["type"]
+    if kind in ("literal_error", "enum"):
+        return f"valeur {item.get('input')!r} invalide ; valeurs possibles : {item['ctx']['expected']}"
+    if kind == "value_error":
+        return str(item["ctx"]["error"])  # our validators' own (French) messages
+    return _MESSAGES_FR.get(kind, item["msg"])
 
 
 def _describe(error: ValidationError) -> str:
     problems = []
     for item in error.errors():
         where = ".".join(str(p) for p in item["loc"]) or "(racine)"
-        problems.append(f"{where} : {item['msg']}")
+        problems.append(f"{where} : {describe_error(item)}")
     return " ; ".join(problems)
 
 

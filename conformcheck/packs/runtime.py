@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import date, timedelta
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
@@ -105,8 +106,21 @@ class ValueCheck:
 
 
 @dataclass(slots=True)
+class InForce:
+    """A period during which a rule is in force (bounds included; None: open), and the text that sets it."""
+
+    start: date | None
+    end: date | None
+    text: str
+
+    def covers(self, day: date) -> bool:
+        return (self.start is None or self.start <= day) and (self.end is None or day <= self.end)
+
+
+@dataclass(slots=True)
 class Rule:
-    """What a scan needs of a rule; `references` are already written as their French labels."""
+    """What a scan needs of a rule; `references` are already written as their French labels; `in_force`: the
+    periods in which the rule is in force (empty: always, see `in_force_periods`)."""
 
     id: str
     title: str
@@ -125,6 +139,7 @@ class Rule:
     absent: str = "manquant"
     absent_on: dict[str, str] = field(default_factory=dict)
     theme: str | None = None
+    in_force: list[InForce] = field(default_factory=list)
 
     @property
     def pack(self) -> str:
@@ -158,6 +173,29 @@ def _match(match: schema.Match | None) -> Match | None:
                  section=list(match.section))
 
 
+def in_force_periods(kind: str, references: Iterable[Any]) -> list[InForce]:
+    """When a rule is in force: while at least one of its references is (`in_force_from`/`in_force_to`, bounds
+    included). A reference without any date is always in force, so is then the rule (empty list).
+
+    An `outdated` rule detects a superseded text: its repealed references (those with `in_force_to`) name that
+    text and do not bring the rule in force; the rule is in force while one of its other references is, or,
+    when all are repealed, from the day after the last repeal."""
+    references = list(references)
+    if kind == RuleKind.outdated:
+        current = [ref for ref in references if ref.in_force_to is None]
+        if not current:
+            last = max(references, key=lambda ref: ref.in_force_to)
+            return [InForce(last.in_force_to + timedelta(days=1), None, f"{last.text} (abrogé)")]
+        references = current
+    periods = [InForce(ref.in_force_from, ref.in_force_to, f"{ref.article}, {ref.text}" if ref.article else ref.text)
+               for ref in references]
+    return [] if any(p.start is None and p.end is None for p in periods) else periods
+
+
+def in_force_on(rule: Rule, day: date) -> bool:
+    return not rule.in_force or any(period.covers(day) for period in rule.in_force)
+
+
 def compile_rule(rule: schema.Rule) -> Rule:
     """The runtime copy of a validated rule."""
     applies = rule.applies_to
@@ -175,6 +213,7 @@ def compile_rule(rule: schema.Rule) -> Rule:
                for w in rule.wrong],
         value=_copy(ValueCheck, rule.value) if rule.value is not None else None,
         absent_on=dict(rule.absent_on),
+        in_force=in_force_periods(rule.kind.value, rule.references),
     )
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from datetime import date
+from pathlib import Path
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
@@ -232,6 +233,29 @@ class Pack(BaseModel):
     meta: PackMeta
     rules: list[Rule]
     root: str
+
+
+def editor_schemas() -> dict[str, dict[str, object]]:
+    """Standalone JSON Schemas of `pack.yaml` and of a rule file, by file name, for editors (yaml-language-server:
+    a first-line comment `# yaml-language-server: $schema=…` in each file points to them)."""
+    head = {"$schema": "https://json-schema.org/draft/2020-12/schema"}
+    return {
+        "pack.schema.json": {**head, **PackMeta.model_json_schema(), "title": "conformcheck : pack.yaml"},
+        "rules.schema.json": {**head, **RuleFile.model_json_schema(by_alias=True),
+                              "title": "conformcheck : fichier de règles"},
+    }
+
+
+def write_editor_schemas(folder: Path) -> list[Path]:
+    import json
+
+    folder.mkdir(parents=True, exist_ok=True)
+    written = []
+    for name, schema in editor_schemas().items():
+        target = folder / name
+        target.write_text(json.dumps(schema, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+        written.append(target)
+    return written
 
 
 def json_schema() -> dict[str, object]:

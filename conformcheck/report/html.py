@@ -28,6 +28,11 @@ def _finding(finding: Finding, css: str) -> str:
     parts = [f'<details class="{css}"><summary>{escape(finding.title)} '
              f'<span class="sev">— {escape(SEVERITY_LABELS_FR[finding.severity])} · '
              f"{escape(finding.rule_id)}</span></summary>"]
+    if finding.waiver:
+        parts.append(f"<p><strong>Dérogation</strong> (hors taux de conformité) : {escape(finding.waiver.reason)} — "
+                     f"décidée par {escape(finding.waiver.decided_by)}, jusqu'au {escape(finding.waiver.expires)}</p>")
+    if finding.baseline:
+        parts.append("<p><strong>Écart déjà connu</strong> (présent dans la référence).</p>")
     if finding.status != Status.conforme:
         parts.append(f"<p><strong>Constat :</strong> {escape(finding.message)}</p>")
     if finding.reason and finding.status == Status.a_verifier:
@@ -75,7 +80,8 @@ def _document(doc: DocumentReport) -> str:
 
 
 def render(report: Report) -> str:
-    body = "".join(_document(doc) for doc in report.documents)
+    body = "".join(f'<p class="meta"><strong>Attention :</strong> {escape(notice)}</p>'
+                   for notice in report.notices or []) + "".join(_document(doc) for doc in report.documents)
     return (f'<!DOCTYPE html><html lang="fr"><head><meta charset="utf-8"><title>Rapport de conformité</title>'
             f"<style>{STYLE}</style></head><body><h1>Rapport de conformité</h1>"
             f'<p class="meta">conformcheck {escape(report.tool_version)} — analyse du '

@@ -90,6 +90,7 @@ def document_from_dict(data: dict[str, Any]) -> Any:
         Score,
         Severity,
         Status,
+        Waiver,
     )
 
     def evidence(items: list[dict[str, Any]]) -> list[Evidence]:
@@ -100,6 +101,10 @@ def document_from_dict(data: dict[str, Any]) -> Any:
         item = dict(item)
         item["status"] = Status(item["status"])
         item["severity"] = Severity(item["severity"])
+        if "severity_origin" in item:
+            item["severity_origin"] = Severity(item["severity_origin"])
+        if "waiver" in item:
+            item["waiver"] = Waiver(**item["waiver"])
         item["evidence"] = evidence(item.get("evidence", []))
         item["parts"] = [PartResult(**{**part, "evidence": evidence(part.get("evidence", []))})
                          for part in item.get("parts", [])]
@@ -126,4 +131,5 @@ def report_from_json(text: str) -> Any:
     data = json.loads(text)
     return Report(tool_version=data["tool_version"], scan_date=data["scan_date"],
                   schema_version=data.get("schema_version", "1"),
-                  documents=[document_from_dict(doc) for doc in data.get("documents", [])])
+                  documents=[document_from_dict(doc) for doc in data.get("documents", [])],
+                  notices=data.get("notices"))

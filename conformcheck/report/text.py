@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import textwrap
+from collections.abc import Callable
+from datetime import date
 
 import click
 
@@ -37,7 +39,8 @@ def _wrap(text: str, indent: str) -> str:
 
 
 def _finding_lines(finding: Finding, detailed: bool) -> list[str]:
-    head = f"  [{SEVERITY_LABELS_FR[finding.severity]}] {finding.title} ({finding.rule_id})"
+    changed = (f", au lieu de : {SEVERITY_LABELS_FR[finding.severity_origin]}" if finding.severity_origin else "")
+    head = f"  [{SEVERITY_LABELS_FR[finding.severity]}{changed}] {finding.title} ({finding.rule_id})"
     lines = [head]
     if not detailed:
         if finding.evidence:
@@ -112,7 +115,7 @@ def render_document(doc: DocumentReport, show_all: bool = False, color: bool = F
         lines.append(_wrap("Le type de document n'a pas été reconnu : aucune exigence ne s'applique. Précisez-le "
                            "avec --type (livret_accueil, reglement_fonctionnement, contrat, devis).", ""))
     for status, title, fg in SECTIONS:
-        group = [f for f in doc.findings if f.status == status]
+        group = [f for f in doc.findings if f.status == status and not f.waiver and not f.baseline]
         if not group:
             continue
         lines.append("")
@@ -122,6 +125,7 @@ def render_document(doc: DocumentReport, show_all: bool = False, color: bool = F
             continue
         for finding in group:
             lines.extend(_finding_lines(finding, detailed=status != Status.conforme))
+    lines.extend(_policy_lines(doc, style))
     not_applicable = [f for f in doc.findings if f.status == Status.non_applicable]
     lines.append("")
     if show_all and not_applicable:
@@ -133,8 +137,29 @@ def render_document(doc: DocumentReport, show_all: bool = False, color: bool = F
     return "\n".join(lines)
 
 
+def _policy_lines(doc: DocumentReport, style: Callable[..., str]) -> list[str]:
+    """Gaps the service accepted (waivers, always shown with their reason) and the count of known ones."""
+    lines: list[str] = []
+    waived = [f for f in doc.findings if f.waiver]
+    if waived:
+        lines += ["", style(f"≈ DÉROGATIONS ({len(waived)}, hors taux de conformité)", bold=True)]
+        for finding in waived:
+            waiver = finding.waiver
+            assert waiver is not None
+            lines.append(f"  [{finding.status.value}] {finding.title} ({finding.rule_id})")
+            lines.append(_wrap(f"Dérogation : {waiver.reason} — décidée par {waiver.decided_by}, jusqu'au "
+                               f"{date.fromisoformat(waiver.expires):%d/%m/%Y} ({waiver.file}).", "      "))
+    known = sum(1 for f in doc.findings if f.baseline)
+    if known:
+        lines += ["", _wrap(f"{known} écart(s) déjà connu(s) de la référence (--baseline) ne sont pas repris "
+                            "ci-dessus ; seuls les écarts nouveaux sont listés.", "")]
+    return lines
+
+
 def render(report: Report, show_all: bool = False, color: bool = False) -> str:
     parts = [render_document(doc, show_all, color) for doc in report.documents]
+    if report.notices:
+        parts.append("\n".join(_wrap(f"Attention : {notice}", "") for notice in report.notices))
     if len(report.documents) > 1:
         errors = sum(1 for d in report.documents if d.status == "error")
         summary = f"Bilan : {len(report.documents)} fichier(s) analysé(s), {errors} illisible(s)."

@@ -1,0 +1,99 @@
+"""The law as of a date: rules whose texts are not yet, or no longer, in force are non applicable, saying why."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+from types import SimpleNamespace
+
+from click.testing import CliRunner
+
+from conformcheck.cli import cli
+from conformcheck.engine.applicability import out_of_force_reason
+from conformcheck.packs.runtime import RuleKind, in_force_periods
+
+SAMPLES = Path(__file__).resolve().parent.parent / "samples"
+
+
+def ref(start: str | None = None, end: str | None = None, text: str = "Texte") -> SimpleNamespace:
+    return SimpleNamespace(text=text, article=None, in_force_from=date.fromisoformat(start) if start else None,
+                           in_force_to=date.fromisoformat(end) if end else None)
+
+
+def rule_with(kind: RuleKind, *refs: SimpleNamespace) -> SimpleNamespace:
+    return SimpleNamespace(in_force=in_force_periods(kind, refs))
+
+
+def test_a_rule_is_in_force_while_one_of_its_references_is() -> None:
+    rule = rule_with(RuleKind.mention, ref(None, "2018-10-05", "Arrêté de 2011"),
+                     ref("2024-01-01", None, "Arrêté de 2023"))
+    assert out_of_force_reason(rule, date(2015, 1, 1)) is None
+    assert out_of_force_reason(rule, date(2025, 1, 1)) is None
+    gap = out_of_force_reason(rule, date(2020, 1, 1))
+    assert gap and "Aucun texte" in gap and "Arrêté de 2011 (abrogé le 05/10/2018)" in gap and "01/01/2024" in gap
+    repealed = rule_with(RuleKind.mention, ref("2012-01-01", "2018-10-05", "Arrêté de 2011"))
+    assert out_of_force_reason(repealed, date(2020, 1, 1)) == ("Texte abrogé le 05/10/2018, plus en vigueur le "
+                                                               "01/01/2020 : Arrêté de 2011.")
+    coming = rule_with(RuleKind.mention, ref("2030-01-01", None, "Réforme"))
+    assert out_of_force_reason(coming, date(2026, 1, 1)) == ("Texte pas encore en vigueur le 01/01/2026 : Réforme "
+                                                             "(en vigueur à partir du 01/01/2030).")
+    assert rule_with(RuleKind.mention, ref("2030-01-01"), ref()).in_force == []  # an undated text: always
+
+
+def test_an_outdated_rule_applies_once_the_text_it_detects_is_replaced() -> None:
+    rule = rule_with(RuleKind.outdated, ref(None, "2016-06-30", "Ancienne numérotation"),
+                     ref("2016-07-01", None, "Ordonnance"))
+    assert out_of_force_reason(rule, date(2015, 3, 1))
+    assert out_of_force_reason(rule, date(2016, 7, 1)) is None
+    only_repealed = rule_with(RuleKind.outdated, ref(None, "2011-12-31", "Agrément qualité"))
+    assert out_of_force_reason(only_repealed, date(2011, 12, 31))
+    assert out_of_force_reason(only_repealed, date(2012, 1, 1)) is None
+
+
+def scan(path: Path, *args: str) -> dict[str, dict]:
+    result = CliRunner().invoke(cli, ["scan", str(path), "--format", "json", *args], catch_exceptions=False)
+    return {f["rule_id"]: f for f in json.loads(result.output)["documents"][0]["findings"]}
+
+
+def test_a_2015_contract_is_judged_by_2015_law() -> None:
+    today = scan(SAMPLES / "contrat_defectueux.pdf", "--date", "2026-12-01")
+    then = scan(SAMPLES / "contrat_defectueux.pdf", "--date", "2015-03-01")
+    assert today["conso.contrat.reference_obsolete"]["status"] == "non_conforme"  # cites L. 121-25
+    old_numbers = then["conso.contrat.reference_obsolete"]
+    assert old_numbers["status"] == "non_applicable"  # in 2015 the old numbering was the law
+    assert old_numbers["reason"].startswith("Texte pas encore en vigueur le 01/03/2015 : Ordonnance n° 2016-301")
+    mediation = then["conso.contrat.mediation_information"]
+    assert mediation["status"] == "non_applicable" and "01/07/2016" in mediation["reason"]
+    # Rules whose texts were in force in 2015 are still judged.
+    assert then["casf.contrat.duree_indeterminee"]["status"] == today["casf.contrat.duree_indeterminee"]["status"]
+
+
+def test_a_future_date_shows_what_a_coming_reform_will_ask(tmp_path: Path) -> None:
+    pack = tmp_path / "reforme"
+    pack.mkdir()
+    (pack / "pack.yaml").write_text("id: reforme\ntitle: Réforme\nversion: '1'\nrule_prefix: reforme\n",
+                                    encoding="utf-8")
+    (pack / "contrat.yaml").write_text("""rules:
+  - id: reforme.contrat.astreinte
+    title: Numéro d'astreinte
+    kind: mention
+    severity: error
+    references: [{text: Décret de réforme, in_force_from: 2031-01-01}]
+    applies_to: {doc_types: [contrat]}
+    match: {any: ["numéro d'astreinte"]}
+    message: Le contrat indique le numéro d'astreinte.
+    fix: Ajoutez le numéro d'astreinte.
+    examples:
+      pass: ["Notre numéro d'astreinte : 06 12 34 56 78.", "Appelez le numéro d'astreinte le soir."]
+      fail: ["Le bureau est ouvert en semaine.", "Écrivez-nous."]
+""", encoding="utf-8")
+    sample = SAMPLES / "contrat_defectueux.pdf"
+    now = scan(sample, "--pack", str(pack), "--date", "2026-12-01")["reforme.contrat.astreinte"]
+    assert now["status"] == "non_applicable" and "pas encore en vigueur le 01/12/2026" in now["reason"]
+    later = scan(sample, "--pack", str(pack), "--date", "2031-06-01")
+    assert later["reforme.contrat.astreinte"]["status"] == "manquant"
+    assert later["conso.contrat.retractation_delai"]["status"] == "non_conforme"  # the current law still holds
+    # Its examples are tested as the law they state: on a day it is in force.
+    result = CliRunner().invoke(cli, ["packs", "test", str(pack)], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
