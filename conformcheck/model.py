@@ -136,11 +136,16 @@ SEVERITY_LABELS_FR: dict[Severity, str] = {
 
 @dataclass(slots=True)
 class Evidence:
+    """`excerpt`: the matched sentence; `start`/`end`: the match in `Document.text`; `context_before`/
+    `context_after`: a little of the text around the excerpt, so a report can show it in its surroundings."""
+
     excerpt: str
     page: int
     block: int
     start: int
     end: int
+    context_before: str | None = None
+    context_after: str | None = None
 
 
 @dataclass(slots=True)
@@ -156,7 +161,8 @@ class PartResult:
 @dataclass(slots=True)
 class Finding:
     """`reason`: why the status, in French (e.g. unknown context); `unknown_context`: the context keys whose
-    value would decide an « à vérifier »."""
+    value would decide an « à vérifier »; `reference_links`: the address of each reference (by its label in
+    `references`) that the pack gives one for."""
 
     rule_id: str
     pack: str
@@ -171,6 +177,7 @@ class Finding:
     reason: str | None = None
     unknown_context: list[str] = field(default_factory=list)
     theme: str | None = None
+    reference_links: dict[str, str] | None = None
 
 
 @dataclass(slots=True)

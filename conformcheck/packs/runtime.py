@@ -106,7 +106,8 @@ class ValueCheck:
 
 @dataclass(slots=True)
 class Rule:
-    """What a scan needs of a rule; `references` are already written as their French labels."""
+    """What a scan needs of a rule; `references` are already written as their French labels, and
+    `reference_links` maps those that have an address to it."""
 
     id: str
     title: str
@@ -125,6 +126,7 @@ class Rule:
     absent: str = "manquant"
     absent_on: dict[str, str] = field(default_factory=dict)
     theme: str | None = None
+    reference_links: dict[str, str] | None = None
 
     @property
     def pack(self) -> str:
@@ -165,6 +167,7 @@ def compile_rule(rule: schema.Rule) -> Rule:
         Rule, rule,
         kind=RuleKind(rule.kind.value),
         references=[ref.label() for ref in rule.references],
+        reference_links={ref.label(): ref.url for ref in rule.references if ref.url} or None,
         applies_to=_copy(AppliesTo, applies, doc_types=list(applies.doc_types),
                          regimes=list(applies.regimes) if applies.regimes is not None else None,
                          modes=list(applies.modes) if applies.modes is not None else None,
