@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gc
 import json
+import os
 import sys
 from datetime import date
 from pathlib import Path
@@ -14,6 +15,8 @@ import click
 from conformcheck import __version__, cli_audit, cli_fr, cli_packs
 from conformcheck.errors import ConformcheckError
 from conformcheck.model import DOC_TYPES, MODES, REGIMES
+from conformcheck.report.formats import FORMATS, plan_outputs
+from conformcheck.report.formats import render as render_report
 
 cli_fr.install()
 
@@ -52,9 +55,15 @@ def cli() -> None:
 
 @cli.command()
 @click.argument("fichiers", nargs=-1, required=True)
-@click.option("--format", "fmt", type=click.Choice(["texte", "json", "html"]), default="texte",
-              show_default=True, help="Format du rapport (html : une page autonome, à ouvrir dans un navigateur).")
-@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Écrit le rapport dans ce fichier.")
+@click.option("-f", "--format", "formats", multiple=True, type=click.Choice(FORMATS),
+              help="Format du rapport (défaut : texte) : texte, json, html (page autonome), sarif, junit (XML), csv, "
+              "md. Répétable : le n-ième -f va avec le n-ième -o ; un -o sans -f prend le format de son extension "
+              "(.txt, .json, .html, .sarif, .xml, .csv, .md) ; un seul format sans -o va sur la sortie standard.")
+@click.option("-o", "--output", "outputs", multiple=True, type=click.Path(dir_okay=False),
+              help="Écrit le rapport dans ce fichier (répétable, voir -f).")
+@click.option("--show-passed", is_flag=True, help="Rapport texte : liste aussi les exigences conformes.")
+@click.option("-q", "--quiet", is_flag=True, help="N'affiche qu'une ligne de bilan par document (et les erreurs).")
+@click.option("--no-color", is_flag=True, help="Sans couleurs (aussi avec la variable d'environnement NO_COLOR).")
 @click.option("--pack", "pack_dirs", multiple=True, type=click.Path(), help="Dossier de pack supplémentaire.")
 @click.option("--seulement", "only_packs", multiple=True, metavar="PACK",
               help="N'utilise que ce pack (casf, consommation…).")
@@ -83,7 +92,8 @@ def cli() -> None:
 @click.option("--baseline", type=click.Path(dir_okay=False), help="Référence : n'affiche que les écarts nouveaux.")
 @click.option("--write-baseline", type=click.Path(dir_okay=False), help="Enregistre les écarts actuels comme "
               "référence.")
-def scan(fichiers: tuple[str, ...], fmt: str, output: str | None, pack_dirs: tuple[str, ...],
+def scan(fichiers: tuple[str, ...], formats: tuple[str, ...], outputs: tuple[str, ...], show_passed: bool,
+         quiet: bool, no_color: bool, pack_dirs: tuple[str, ...],
          only_packs: tuple[str, ...], regime: str | None, mode: str | None, hors_etablissement: bool | None,
          prix_mensuel: float | None, doc_type: str | None, scan_date: Any, fail_on: str | None,
          config_path: str | None, engine: str | None, show_all: bool, anonymiser: bool, select: tuple[str, ...],
@@ -95,6 +105,10 @@ def scan(fichiers: tuple[str, ...], fmt: str, output: str | None, pack_dirs: tup
     from conformcheck.packs.cache import load_rules
     from conformcheck.scan import Scanner, ScanOptions
 
+    try:
+        plan = plan_outputs(formats, outputs)
+    except ValueError as exc:
+        _fail(str(exc))
     try:
         config_file = Path(config_path) if config_path else find_config(Path.cwd())
         config = load_config(config_file) if config_file else {}
@@ -144,7 +158,7 @@ def scan(fichiers: tuple[str, ...], fmt: str, output: str | None, pack_dirs: tup
         policy.apply(report, when)
     if write_baseline:
         _write_baseline(report, write_baseline)
-    _emit(report, fmt, output, show_all)
+    _emit(report, plan, {"show_all": show_all, "show_passed": show_passed, "quiet": quiet}, no_color)
     if interrupted:
         sys.exit(130)
     if any(d.status == "error" for d in report.documents):
@@ -192,27 +206,27 @@ def _scan_one(scanner: Any, path: str, options: Any) -> Any:
                                     "Signalez-la avec le fichier si possible.")
 
 
-def _emit(report: Any, fmt: str, output: str | None, show_all: bool) -> None:
-    if fmt == "json":
-        text = report.to_json() + "\n"
-    elif fmt == "html":
-        from conformcheck.report.html import render as render_html
-
-        text = render_html(report)
-    else:
-        from conformcheck.report.text import render
-
-        text = render(report, show_all=show_all, color=output is None and sys.stdout.isatty())
-    if output:
+def _emit(report: Any, plan: list[tuple[str, str | None]], options: dict[str, bool], no_color: bool) -> None:
+    """Writes each (format, file) of the plan; None is the standard output. Colours only on a terminal."""
+    color = not no_color and not os.environ.get("NO_COLOR") and sys.stdout.isatty()
+    if options["quiet"] and all(output for _, output in plan):
+        plan = [*plan, ("texte", None)]  # the one-line summaries still reach the terminal
+    failed = False
+    for fmt, output in plan:
+        text = render_report(report, fmt, **options, color=color and output is None)
+        if output is None:
+            click.echo(text, nl=False)
+            continue
         try:
             Path(output).write_text(text, encoding="utf-8")
         except OSError as exc:
-            click.echo(text)
-            click.echo(f"Erreur : impossible d'écrire {output} ({exc}) ; rapport affiché ci-dessus.", err=True)
-            sys.exit(EXIT_USAGE)
-        click.echo(f"Rapport écrit dans {output}.", err=True)
-    else:
-        click.echo(text, nl=False)
+            click.echo(f"Erreur : impossible d'écrire {output} ({exc}).", err=True)
+            failed = True
+            continue
+        if not options["quiet"]:
+            click.echo(f"Rapport {fmt} écrit dans {output}.", err=True)
+    if failed:
+        sys.exit(EXIT_USAGE)
 
 
 @cli.group()

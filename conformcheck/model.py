@@ -144,11 +144,16 @@ SEVERITY_LABELS_FR: dict[Severity, str] = {
 
 @dataclass(slots=True)
 class Evidence:
+    """`excerpt`: the matched sentence; `start`/`end`: the match in `Document.text`; `context_before`/
+    `context_after`: a little of the text around the excerpt, so a report can show it in its surroundings."""
+
     excerpt: str
     page: int
     block: int
     start: int
     end: int
+    context_before: str | None = None
+    context_after: str | None = None
 
 
 @dataclass(slots=True)
@@ -181,7 +186,8 @@ class Finding:
     """`reason`: why the status, in French (e.g. unknown context); `unknown_context`: the context keys whose
     value would decide an « à vérifier ». Set by the service's policy (policy.py): `severity_origin`, the pack's
     severity when overridden; `waiver`, the waiver that accepts this gap; `baseline`, True when the gap was
-    already in the accepted baseline."""
+    already in the accepted baseline; `reference_links`: the address of each reference (by its label in
+    `references`) that the pack gives one for."""
 
     rule_id: str
     pack: str
@@ -199,6 +205,7 @@ class Finding:
     severity_origin: Severity | None = None
     waiver: Waiver | None = None
     baseline: bool | None = None
+    reference_links: dict[str, str] | None = None
 
 
 @dataclass(slots=True)

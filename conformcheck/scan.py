@@ -120,7 +120,7 @@ class Scanner:
                        reason=" ".join(reasons) or None,
                        unknown_context=[c.key for c in assessment.constraints if c.result == "unknown"]
                        if status == Status.a_verifier else [],
-                       theme=rule.theme)
+                       theme=rule.theme, reference_links=rule.reference_links)
 
     def scan_document(self, doc: Document, options: ScanOptions) -> DocumentReport:
         guess = classify(doc)

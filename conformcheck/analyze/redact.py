@@ -38,9 +38,11 @@ def redact_names(texts: list[str]) -> list[str]:
 
 
 def redact_report(report: Report) -> None:
-    """Mask names in every excerpt of the report, in one batch."""
+    """Mask names in every excerpt of the report and the text around it, in one batch."""
     evidences = [e for doc in report.documents for f in doc.findings for e in f.evidence + [
         pe for part in f.parts for pe in part.evidence]]
     evidences += [v.evidence for doc in report.documents for v in doc.context.values() if v.evidence]
-    for evidence, text in zip(evidences, redact_names([e.excerpt for e in evidences]), strict=True):
-        evidence.excerpt = text
+    fields = ("excerpt", "context_before", "context_after")
+    slots = [(e, name) for e in evidences for name in fields if getattr(e, name)]
+    for (evidence, name), text in zip(slots, redact_names([getattr(e, n) for e, n in slots]), strict=True):
+        setattr(evidence, name, text)

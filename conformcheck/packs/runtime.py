@@ -119,8 +119,9 @@ class InForce:
 
 @dataclass(slots=True)
 class Rule:
-    """What a scan needs of a rule; `references` are already written as their French labels; `in_force`: the
-    periods in which the rule is in force (empty: always, see `in_force_periods`)."""
+    """What a scan needs of a rule; `references` are already written as their French labels, and
+    `reference_links` maps those that have an address to it; `in_force`: the periods in which the rule is in
+    force (empty: always, see `in_force_periods`)."""
 
     id: str
     title: str
@@ -140,6 +141,7 @@ class Rule:
     absent_on: dict[str, str] = field(default_factory=dict)
     theme: str | None = None
     in_force: list[InForce] = field(default_factory=list)
+    reference_links: dict[str, str] | None = None
 
     @property
     def pack(self) -> str:
@@ -203,6 +205,7 @@ def compile_rule(rule: schema.Rule) -> Rule:
         Rule, rule,
         kind=RuleKind(rule.kind.value),
         references=[ref.label() for ref in rule.references],
+        reference_links={ref.label(): ref.url for ref in rule.references if ref.url} or None,
         applies_to=_copy(AppliesTo, applies, doc_types=list(applies.doc_types),
                          regimes=list(applies.regimes) if applies.regimes is not None else None,
                          modes=list(applies.modes) if applies.modes is not None else None,

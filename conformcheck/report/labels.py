@@ -2,7 +2,15 @@
 
 from __future__ import annotations
 
-from conformcheck.model import ContextValue
+from conformcheck.model import ContextValue, Status
+
+STATUS_LABELS_FR = {
+    Status.non_conforme: "Non conforme", Status.manquant: "Manquant", Status.a_verifier: "À vérifier",
+    Status.conforme: "Conforme", Status.non_applicable: "Non applicable",
+}
+# Short names of the bundled packs for charts and tables; another pack is shown by its identifier.
+PACK_NAMES_FR = {"casf": "CASF", "consommation": "Code de la consommation",
+                 "arrete2011": "Cahier des charges SAP (2011)", "nfx50056": "Norme NF X 50-056"}
 
 CONTEXT_NAMES_FR = {
     "regime": "régime", "mode": "mode d'intervention", "hors_etablissement": "signé hors établissement",

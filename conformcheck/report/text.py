@@ -1,4 +1,5 @@
-"""Terminal report for a non-technical reader: grouped by status, with excerpt, page, reference and fix."""
+"""Terminal report for a non-technical reader: grouped by status, with excerpt, page, reference and fix; the
+requirements met are counted, and listed on demand; a one-line summary per document closes it."""
 
 from __future__ import annotations
 
@@ -24,6 +25,7 @@ from conformcheck.report.labels import (
     context_value_fr,
     percent,
 )
+from conformcheck.report.summary import GAPS, status_counts, summary_line
 
 SECTIONS = [
     (Status.non_conforme, "✗ NON CONFORME", "red"),
@@ -83,9 +85,16 @@ def _undecided_lines(findings: list[Finding]) -> list[str]:
     return lines
 
 
-def render_document(doc: DocumentReport, show_all: bool = False, color: bool = False) -> str:
+def _styler(color: bool) -> Callable[..., str]:
     def style(text: str, fg: str | None = None, bold: bool = False) -> str:
         return click.style(text, fg=fg, bold=bold) if color else text
+
+    return style
+
+
+def render_document(doc: DocumentReport, show_all: bool = False, color: bool = False,
+                    show_passed: bool = False) -> str:
+    style = _styler(color)
 
     lines = [style(f"══ {doc.path} ══", bold=True)]
     if doc.status == "error":
@@ -119,7 +128,11 @@ def render_document(doc: DocumentReport, show_all: bool = False, color: bool = F
         if not group:
             continue
         lines.append("")
-        lines.append(style(f"{title} ({len(group)})", fg=fg, bold=True))
+        heading = style(f"{title} ({len(group)})", fg=fg, bold=True)
+        if status == Status.conforme and not show_passed:
+            lines.append(heading + " — option --show-passed pour les lister.")
+            continue
+        lines.append(heading)
         if status == Status.a_verifier:
             lines.extend(_undecided_lines(group))
             continue
@@ -156,18 +169,21 @@ def _policy_lines(doc: DocumentReport, style: Callable[..., str]) -> list[str]:
     return lines
 
 
-def render(report: Report, show_all: bool = False, color: bool = False) -> str:
-    parts = [render_document(doc, show_all, color) for doc in report.documents]
+def _summary(doc: DocumentReport, color: bool) -> str:
+    counts = status_counts(doc)
+    fg = "red" if doc.status == "error" or any(counts[s] for s in GAPS) else (
+        "yellow" if counts[Status.a_verifier] else "green")
+    return _styler(color)(summary_line(doc), fg=fg)
+
+
+def render(report: Report, show_all: bool = False, color: bool = False, show_passed: bool = False,
+           quiet: bool = False) -> str:
+    """The whole report; `quiet`: only the one-line summary of each document."""
+    summaries = [_summary(doc, color) for doc in report.documents]
+    if quiet:
+        return "".join(line + "\n" for line in summaries)
+    parts = [render_document(doc, show_all, color, show_passed) for doc in report.documents]
     if report.notices:
         parts.append("\n".join(_wrap(f"Attention : {notice}", "") for notice in report.notices))
-    if len(report.documents) > 1:
-        errors = sum(1 for d in report.documents if d.status == "error")
-        summary = f"Bilan : {len(report.documents)} fichier(s) analysé(s), {errors} illisible(s)."
-        for doc in report.documents:
-            if doc.status == "error":
-                summary += f"\n  {'—':>6}  {doc.path} (illisible : {doc.error_code})"
-                continue
-            score = doc.score["document"]
-            summary += f"\n  {percent(score.rate):>6}  {doc.path} ({DOC_TYPE_LABELS_FR.get(doc.doc_type or '', '')})"
-        parts.append(summary)
+    parts.append(_styler(color)("Bilan :", bold=True) + "".join("\n  " + line for line in summaries))
     return "\n\n".join(parts) + "\n"
