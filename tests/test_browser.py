@@ -100,6 +100,10 @@ def check_figures(page: Page) -> None:
             if pack != "document" and pack_score["applicable"]:
                 figure = section.locator(f".figure[data-pack={pack}]").inner_text()
                 assert figure.startswith(f"{pack_score['met']}/{pack_score['applicable']} ")
+        assert doc["theme_score"]
+        for theme, theme_score in doc["theme_score"].items():
+            figure = section.locator(f".figure[data-theme={theme}]").inner_text()
+            assert figure.startswith(f"{theme_score['met']}/{theme_score['applicable']} ")
         for severity in ("error", "warning", "info"):
             cell = section.locator(f".sevtable td[data-status=manquant][data-severity={severity}]").inner_text()
             assert cell == str(sum(f["status"] == "manquant" and f["severity"] == severity for f in doc["findings"]))

@@ -7,6 +7,7 @@ become links.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from html import escape
 
 from conformcheck.model import (
@@ -16,8 +17,10 @@ from conformcheck.model import (
     Evidence,
     Finding,
     Report,
+    Score,
     Severity,
     Status,
+    theme_label_fr,
 )
 from conformcheck.report.labels import (
     CONTEXT_NAMES_FR,
@@ -208,17 +211,18 @@ def _card(finding: Finding, pack_index: int) -> str:
     return "".join(out)
 
 
-def _pack_bars(doc: DocumentReport) -> str:
+def _bars(scores: dict[str, Score], label: Callable[[str], str], kind: str) -> str:
+    """One bar per pack or theme with applicable requirements: met in green, gaps in red."""
     rows = []
-    for name, score in doc.score.items():
+    for name, score in scores.items():
         if name == "document" or not score.applicable:
             continue
         met = score.met / score.applicable * 100
-        rows.append(f'<span class="pack-name">{_e(_pack_name(name))}</span>'
+        rows.append(f'<span class="pack-name">{_e(label(name))}</span>'
                     f'<span class="bar" role="img" aria-label="{score.met} sur {score.applicable}">'
                     f'<span class="met" style="width:{met:.1f}%"></span>'
                     f'<span class="gap" style="width:{100 - met:.1f}%"></span></span>'
-                    f'<span class="figure" data-pack="{_e(name)}">{score.met}/{score.applicable} · '
+                    f'<span class="figure" data-{kind}="{_e(name)}">{score.met}/{score.applicable} · '
                     f"{_e(percent(score.rate))}</span>")
     if not rows:
         return '<p class="hint">Aucune exigence applicable.</p>'
@@ -292,7 +296,9 @@ def _document(doc: DocumentReport, anchor: str, packs: list[str],
                f'<div class="rate-caption">Taux de conformité</div><div class="rate" data-rate="{total.rate}">'
                f'{_e(percent(total.rate))}</div><div class="rate-caption" data-met="{total.met}" '
                f'data-applicable="{total.applicable}">{caption}</div>{_verdict(doc)}{_tiles(doc)}</div>'
-               f'<div><div class="rate-caption">Par référentiel</div>{_pack_bars(doc)}'
+               f'<div><div class="rate-caption">Par référentiel</div>{_bars(doc.score, _pack_name, "pack")}'
+               f'<div class="rate-caption" style="margin-top:1rem">Par thème de la démarche qualité</div>'
+               f'{_bars(doc.theme_score, theme_label_fr, "theme")}'
                f'<div class="rate-caption" style="margin-top:1rem">Points à traiter par gravité</div>'
                f"{_severity_table(doc)}</div></div>{_facts(doc)}</div>")
     out = [f'<section class="doc" id="{anchor}" data-status="ok">', summary, after_summary]

@@ -10,7 +10,7 @@ STATUS_LABELS_FR = {
 }
 # Short names of the bundled packs for charts and tables; another pack is shown by its identifier.
 PACK_NAMES_FR = {"casf": "CASF", "consommation": "Code de la consommation",
-                 "arrete2011": "Cahier des charges SAP (2011)", "nfx50056": "Norme NF X 50-056"}
+                 "arrete2011": "Cahier des charges de l'agrément SAP", "nfx50056": "Norme NF X 50-056"}
 
 CONTEXT_NAMES_FR = {
     "regime": "régime", "mode": "mode d'intervention", "hors_etablissement": "signé hors établissement",
