@@ -144,3 +144,34 @@ def test_policy_from_the_config_file(tmp_path: Path) -> None:
     config.write_text('select = "casf"\n', encoding="utf-8")
     code, out = run("scan", CONTRAT, "--config", str(config))
     assert code == 2 and "liste de textes" in out
+
+
+def test_accepted_gaps_are_marked_in_every_format(tmp_path: Path) -> None:
+    import csv
+    import xml.etree.ElementTree as ET
+
+    waivers = tmp_path / "derogations.toml"
+    waivers.write_text(WAIVERS, encoding="utf-8")
+    baseline = tmp_path / "reference.json"
+    run("scan", CONTRAT, *DATE, "--write-baseline", str(baseline))
+    outputs = {fmt: tmp_path / f"r.{fmt}" for fmt in ("sarif", "junit", "csv", "md", "html")}
+    args = [item for fmt, path in outputs.items() for item in ("-f", fmt, "-o", str(path))]
+    run("scan", CONTRAT, *DATE, "--waivers", str(waivers), "--baseline", str(baseline), *args)
+    waived = "conso.contrat.retractation_formulaire"
+
+    results = json.loads(outputs["sarif"].read_text(encoding="utf-8"))["runs"][0]["results"]
+    (suppressed,) = [r for r in results if "suppressions" in r]
+    assert suppressed["ruleId"] == waived and suppressed["suppressions"][0]["status"] == "accepted"
+    assert "Mme Durand" in suppressed["suppressions"][0]["justification"]
+    assert any(r.get("baselineState") == "unchanged" for r in results)
+
+    cases = ET.parse(outputs["junit"]).getroot().iter("testcase")
+    assert not [c for c in cases if c.find("failure") is not None]  # every gap is waived or already known
+
+    rows = list(csv.DictReader(outputs["csv"].open(encoding="utf-8")))
+    (row,) = [r for r in rows if r["rule_id"] == waived]
+    assert row["accepted"].startswith("Dérogation : Le formulaire de rétractation")
+    assert all(r["accepted"] for r in rows if r["status"] in ("manquant", "non_conforme"))
+
+    assert "**Accepté** : Dérogation : Le formulaire" in outputs["md"].read_text(encoding="utf-8")
+    assert "décidée par Mme Durand" in outputs["html"].read_text(encoding="utf-8")

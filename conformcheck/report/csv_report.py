@@ -12,10 +12,10 @@ import csv
 import io
 
 from conformcheck.model import Finding, Report
-from conformcheck.report.summary import reference_items
+from conformcheck.report.summary import policy_note, reference_items
 
 COLUMNS = ("document", "doc_type", "rule_id", "pack", "theme", "title", "status", "severity", "pages", "excerpt",
-           "message", "reason", "fix", "references", "reference_urls")
+           "message", "reason", "fix", "references", "reference_urls", "severity_origin", "accepted")
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -34,6 +34,8 @@ def _row(path: str, doc_type: str, finding: Finding) -> dict[str, str]:
         "reason": finding.reason or "", "fix": finding.fix,
         "references": " ; ".join(label for label, _ in references),
         "reference_urls": " ".join(url for _, url in references if url),
+        "severity_origin": finding.severity_origin.value if finding.severity_origin else "",
+        "accepted": policy_note(finding) or "",
     }
     return {key: _cell(value) for key, value in row.items()}
 

@@ -31,7 +31,7 @@ from conformcheck.report.labels import (
     context_value_fr,
     percent,
 )
-from conformcheck.report.summary import STATUS_ORDER, reference_items, severity_counts, status_counts
+from conformcheck.report.summary import STATUS_ORDER, policy_note, reference_items, severity_counts, status_counts
 
 # Statuses shown by default; « non applicable » cards are in the page but hidden until asked for.
 SHOWN_BY_DEFAULT = frozenset({Status.non_conforme, Status.manquant, Status.a_verifier, Status.conforme})
@@ -190,12 +190,9 @@ def _card(finding: Finding, pack_index: int) -> str:
         out.append(f'<p class="lead">{_e(finding.message)}</p>')
     if finding.reason and status == Status.a_verifier and finding.reason not in finding.message:
         out.append(f"<p><strong>Pourquoi :</strong> {_e(finding.reason)}</p>")
-    if finding.waiver:
-        out.append(f"<p><strong>Dérogation</strong> (hors taux de conformité) : {_e(finding.waiver.reason)} — "
-                   f"décidée par {_e(finding.waiver.decided_by)}, jusqu'au {_e(_date_fr(finding.waiver.expires))}"
-                   "</p>")
-    if finding.baseline:
-        out.append("<p><strong>Écart déjà connu</strong> (présent dans la référence acceptée).</p>")
+    note = policy_note(finding)
+    if note:
+        out.append(f'<p class="notice">{_e(note)}' + (" Hors taux de conformité." if finding.waiver else "") + "</p>")
     if finding.parts:
         items = "".join(f'<li class="{"found" if part.found else "missing"}">{_e(part.label)}</li>'
                         for part in finding.parts)

@@ -12,7 +12,7 @@ import xml.etree.ElementTree as ET
 
 from conformcheck.model import SEVERITY_LABELS_FR, DocumentReport, Finding, Report, Status
 from conformcheck.report.labels import STATUS_LABELS_FR
-from conformcheck.report.summary import reference_items
+from conformcheck.report.summary import policy_note, reference_items
 
 # Characters XML 1.0 cannot carry (a document's text may contain them).
 _INVALID_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
@@ -53,7 +53,11 @@ def _suite(doc: DocumentReport, parent: ET.Element) -> dict[str, int]:
             counts["tests"] += 1
             case = ET.SubElement(suite, "testcase", classname=finding.pack,
                                  name=_clean(f"{finding.title} ({finding.rule_id})"))
-            if finding.status in (Status.manquant, Status.non_conforme):
+            note = policy_note(finding)
+            if note:  # accepted or known: not a failure, as for the exit code
+                counts["skipped"] += 1
+                ET.SubElement(case, "skipped", message=_clean(note))
+            elif finding.status in (Status.manquant, Status.non_conforme):
                 counts["failures"] += 1
                 failure = ET.SubElement(case, "failure", message=_clean(finding.message),
                                         type=f"{finding.status.value}:{finding.severity.value}")

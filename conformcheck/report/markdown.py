@@ -14,7 +14,7 @@ from conformcheck.report.labels import (
     context_value_fr,
     percent,
 )
-from conformcheck.report.summary import STATUS_ORDER, reference_items, status_counts, summary_line
+from conformcheck.report.summary import STATUS_ORDER, policy_note, reference_items, status_counts, summary_line
 
 # What could start markup inside a line (lines always begin with our own prefix, so list markers are harmless).
 _SPECIAL = re.compile(r"([\\`*_\[\]<>|#~&])")
@@ -33,6 +33,9 @@ def _finding(finding: Finding) -> list[str]:
         lines.append(f"- **Constat** : {md(finding.message)}")
     if finding.reason and finding.status == Status.a_verifier:
         lines.append(f"- **Pourquoi** : {md(finding.reason)}")
+    note = policy_note(finding)
+    if note:
+        lines.append(f"- **Accepté** : {md(note)}")
     lines.extend(f"  - {'✓' if part.found else '✗'} {md(part.label)}" for part in finding.parts)
     refs = [f"[{md(label)}]({url.replace(')', '%29').replace(' ', '%20')})" if url else md(label)
             for label, url in reference_items(finding)]

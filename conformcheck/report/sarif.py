@@ -15,7 +15,7 @@ from typing import Any
 
 from conformcheck.model import SEVERITY_LABELS_FR, DocumentReport, Finding, Report, Severity, Status
 from conformcheck.report.labels import STATUS_LABELS_FR
-from conformcheck.report.summary import reference_items
+from conformcheck.report.summary import policy_note, reference_items
 
 SCHEMA = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
 KINDS = {Status.conforme: "pass", Status.manquant: "fail", Status.non_conforme: "fail", Status.a_verifier: "review",
@@ -69,6 +69,12 @@ def _result(finding: Finding, doc: DocumentReport, artifact: int, rule_index: in
         "properties": {"status": status.value, "severity": finding.severity.value, "fix": finding.fix,
                        "pages": sorted({e.page for e in finding.evidence})},
     }
+    if finding.waiver:
+        result["suppressions"] = [{"kind": "external", "status": "accepted", "justification": policy_note(finding)}]
+    if finding.baseline:
+        result["baselineState"] = "unchanged"
+    if finding.severity_origin:
+        result["properties"]["severity_origin"] = finding.severity_origin.value
     if finding.parts:
         result["properties"]["parts"] = [{"label": p.label, "found": p.found} for p in finding.parts]
     return result

@@ -3,6 +3,8 @@ document, and references with their address."""
 
 from __future__ import annotations
 
+from datetime import date
+
 from conformcheck.model import DOC_TYPE_LABELS_FR, DocumentReport, Finding, Severity, Status
 from conformcheck.report.labels import percent
 
@@ -38,9 +40,32 @@ def summary_line(doc: DocumentReport) -> str:
         rate = "aucune exigence applicable"
     else:
         rate = f"conformité {percent(score.rate)} ({score.met}/{score.applicable})"
-    counts = status_counts(doc)
+    counts = dict.fromkeys(STATUS_ORDER, 0)
+    for finding in doc.findings:
+        if not is_accepted(finding):
+            counts[finding.status] += 1
     bits = [f"{counts[s]} {_PLURALS_FR[s][counts[s] > 1]}" for s in (*GAPS, Status.a_verifier) if counts[s]]
-    return f"{doc.path} : {kind}, {rate}" + (" — " + ", ".join(bits) if bits else " — rien à corriger")
+    waived = sum(1 for f in doc.findings if f.waiver)
+    known = sum(1 for f in doc.findings if f.baseline)
+    accepted = ([f"{waived} sous dérogation"] if waived else []) + ([f"{known} déjà connu(s)"] if known else [])
+    return (f"{doc.path} : {kind}, {rate}" + (" — " + ", ".join(bits) if bits else " — rien à corriger")
+            + (f" ({', '.join(accepted)})" if accepted else ""))
+
+
+def is_accepted(finding: Finding) -> bool:
+    """A gap the service accepted (waiver) or already knew (baseline): reported apart, not to fix now."""
+    return finding.waiver is not None or bool(finding.baseline)
+
+
+def policy_note(finding: Finding) -> str | None:
+    """Why a gap is accepted, in French, for every renderer."""
+    if finding.waiver:
+        waiver = finding.waiver
+        return (f"Dérogation : {waiver.reason} — décidée par {waiver.decided_by}, jusqu'au "
+                f"{date.fromisoformat(waiver.expires):%d/%m/%Y} ({waiver.file}).")
+    if finding.baseline:
+        return "Écart déjà connu : présent dans la référence acceptée (--baseline)."
+    return None
 
 
 def reference_items(finding: Finding) -> list[tuple[str, str | None]]:

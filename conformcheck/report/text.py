@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import textwrap
 from collections.abc import Callable
-from datetime import date
 
 import click
 
@@ -25,7 +24,7 @@ from conformcheck.report.labels import (
     context_value_fr,
     percent,
 )
-from conformcheck.report.summary import GAPS, status_counts, summary_line
+from conformcheck.report.summary import GAPS, policy_note, status_counts, summary_line
 
 SECTIONS = [
     (Status.non_conforme, "✗ NON CONFORME", "red"),
@@ -157,11 +156,8 @@ def _policy_lines(doc: DocumentReport, style: Callable[..., str]) -> list[str]:
     if waived:
         lines += ["", style(f"≈ DÉROGATIONS ({len(waived)}, hors taux de conformité)", bold=True)]
         for finding in waived:
-            waiver = finding.waiver
-            assert waiver is not None
             lines.append(f"  [{finding.status.value}] {finding.title} ({finding.rule_id})")
-            lines.append(_wrap(f"Dérogation : {waiver.reason} — décidée par {waiver.decided_by}, jusqu'au "
-                               f"{date.fromisoformat(waiver.expires):%d/%m/%Y} ({waiver.file}).", "      "))
+            lines.append(_wrap(policy_note(finding) or "", "      "))
     known = sum(1 for f in doc.findings if f.baseline)
     if known:
         lines += ["", _wrap(f"{known} écart(s) déjà connu(s) de la référence (--baseline) ne sont pas repris "
