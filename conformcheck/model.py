@@ -119,6 +119,10 @@ class Status(StrEnum):
     non_applicable = "non_applicable"
 
 
+# The statuses a rate counts (applicable requirements), and those of a gap to fix.
+COUNTED_STATUSES = (Status.conforme, Status.manquant, Status.non_conforme)
+GAP_STATUSES = (Status.manquant, Status.non_conforme)
+
 DOC_TYPE_LABELS_FR: dict[str, str] = {
     "livret_accueil": "livret d'accueil", "reglement_fonctionnement": "règlement de fonctionnement",
     "contrat": "contrat / DIPC", "devis": "devis", "autre": "autre document",
@@ -205,7 +209,7 @@ class Score:
 
     @classmethod
     def of(cls, findings: list[Finding]) -> Score:
-        counted = [f for f in findings if f.status in (Status.conforme, Status.manquant, Status.non_conforme)]
+        counted = [f for f in findings if f.status in COUNTED_STATUSES]
         met = sum(1 for f in counted if f.status == Status.conforme)
         return cls(applicable=len(counted), met=met, rate=round(met / len(counted), 3) if counted else None)
 

@@ -125,6 +125,7 @@ class Rule:
     absent: str = "manquant"
     absent_on: dict[str, str] = field(default_factory=dict)
     theme: str | None = None
+    legacy: bool = False  # drawn from a repealed text, kept for history
 
     @property
     def pack(self) -> str:

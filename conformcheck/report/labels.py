@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from conformcheck.model import ContextValue
+from conformcheck.model import ContextValue, Status
+
+STATUS_LABELS_FR = {Status.conforme: "conforme", Status.manquant: "manquant", Status.non_conforme: "non conforme",
+                    Status.a_verifier: "à vérifier", Status.non_applicable: "non applicable"}
 
 CONTEXT_NAMES_FR = {
     "regime": "régime", "mode": "mode d'intervention", "hors_etablissement": "signé hors établissement",
