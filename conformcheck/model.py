@@ -119,6 +119,10 @@ class Status(StrEnum):
     non_applicable = "non_applicable"
 
 
+# The statuses a rate counts (applicable requirements), and those of a gap to fix.
+COUNTED_STATUSES = (Status.conforme, Status.manquant, Status.non_conforme)
+GAP_STATUSES = (Status.manquant, Status.non_conforme)
+
 DOC_TYPE_LABELS_FR: dict[str, str] = {
     "livret_accueil": "livret d'accueil", "reglement_fonctionnement": "règlement de fonctionnement",
     "contrat": "contrat / DIPC", "devis": "devis", "autre": "autre document",
@@ -178,7 +182,8 @@ class Waiver:
     file: str
 
 
-GAP_STATUSES = (Status.manquant, Status.non_conforme, Status.a_verifier)
+# Gaps a service may accept (waiver) or already know (baseline): « à vérifier » included.
+OPEN_STATUSES = (Status.manquant, Status.non_conforme, Status.a_verifier)
 
 
 @dataclass(slots=True)
@@ -236,7 +241,7 @@ class Score:
 
     @classmethod
     def of(cls, findings: list[Finding]) -> Score:
-        counted = [f for f in findings if f.status in (Status.conforme, Status.manquant, Status.non_conforme)]
+        counted = [f for f in findings if f.status in COUNTED_STATUSES]
         waived = sum(1 for f in counted if f.waiver is not None)
         counted = [f for f in counted if f.waiver is None] if waived else counted
         met = sum(1 for f in counted if f.status == Status.conforme)

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from conformcheck.errors import ConformcheckError
-from conformcheck.model import GAP_STATUSES, Finding, Report, Score, Severity, Status, Waiver
+from conformcheck.model import OPEN_STATUSES, Finding, Report, Score, Severity, Status, Waiver
 from conformcheck.packs.runtime import Rule, RulePack
 from conformcheck.scan import theme_scores
 
@@ -75,7 +75,7 @@ class Policy:
                 continue
             for finding in doc.findings:
                 self._override_severity(finding)
-                if finding.status in GAP_STATUSES:
+                if finding.status in OPEN_STATUSES:
                     finding.waiver = next((w for w in active if _waiver_covers(w, finding, doc.path)), None)
                     if self.baseline is not None and finding.waiver is None:
                         finding.baseline = baseline_key(finding, doc.path) in self.baseline or None
@@ -159,7 +159,7 @@ def write_baseline(report: Report, path: Path) -> int:
     """Record every current gap that no waiver accepts; the number of gaps written."""
     entries = [{"regle": key[0], "cle": key[1], "statut": f.status.value}
                for doc in report.documents if doc.status == "ok" for f in doc.findings
-               if f.status in GAP_STATUSES and f.waiver is None for key in [baseline_key(f, doc.path)]]
+               if f.status in OPEN_STATUSES and f.waiver is None for key in [baseline_key(f, doc.path)]]
     payload = {"version": BASELINE_VERSION, "date": report.scan_date, "ecarts": entries}
     try:
         path.write_text(json.dumps(payload, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+import shutil
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -45,3 +48,39 @@ def durable_scanner(packs: list[Pack]) -> Iterator[Scanner]:
     scanner = Scanner(packs, engine="durable")
     yield scanner
     scanner.close()
+
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+
+@dataclass
+class BrowserVisit:
+    """A local page opened in Chromium, with the console errors it logged and every URL it requested."""
+
+    page: Any
+    errors: list[str] = field(default_factory=list)
+    requests: list[str] = field(default_factory=list)
+
+
+@pytest.fixture
+def chromium() -> Iterator[Callable[[Path], BrowserVisit]]:
+    """Opens local HTML files in headless Debian Chromium through Playwright (skipped when either is absent)."""
+    if not shutil.which(CHROMIUM):
+        pytest.skip("Chromium (/usr/bin/chromium) absent : test du rapport HTML dans le navigateur sauté")
+    playwright = pytest.importorskip("playwright.sync_api", reason="playwright (extra dev) absent")
+    with playwright.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+
+        def visit(path: Path) -> BrowserVisit:
+            page = browser.new_page(viewport={"width": 1100, "height": 900})
+            seen = BrowserVisit(page)
+            page.on("console", lambda m: seen.errors.append(m.text) if m.type == "error" else None)
+            page.on("pageerror", lambda exc: seen.errors.append(str(exc)))
+            page.on("request", lambda r: seen.requests.append(r.url))
+            page.goto(path.as_uri())
+            return seen
+
+        yield visit
+        browser.close()

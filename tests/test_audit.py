@@ -10,6 +10,7 @@ import pytest
 from click.testing import CliRunner
 
 from conformcheck.audit.extract_ids import luhn_valid
+from conformcheck.audit.render import render_html, render_json
 from conformcheck.audit.run import run_audit
 from conformcheck.cli import cli
 from conformcheck.model import Status
@@ -17,6 +18,9 @@ from conformcheck.scan import ScanOptions
 
 SERVICES = Path(__file__).resolve().parent.parent / "samples" / "services"
 WHEN = date(2026, 12, 1)
+WEIGHTS = {"error": 3.0, "warning": 1.0, "info": 0.5}  # the weights the score formula documents
+CONTEXT_FLAGS = ("modes", "hors_etablissement", "majeur", "mineurs", "habilite_aide_sociale", "plan_aide",
+                 "min_prix_mensuel")
 
 
 def audit(scanner, name: str, regime: str | None = None):
@@ -121,3 +125,64 @@ def test_audit_command_formats(tmp_path):
     page = html.read_text(encoding="utf-8")
     assert 'data-check="audit.prix.devis_contrat" data-status="non_conforme"' in page
     assert "<script" not in page
+
+
+def test_missing_document_weighs_every_requirement_of_its_type(incomplet, packs):
+    """The missing règlement of a service autorisé CASF weighs as an empty règlement would: every requirement
+    in force that asks it for content (legacy rules, forbidden clauses, outdated wordings and requirements
+    triggered by a clause left out), all unmet; those that depend on unknown context are « à vérifier »."""
+    in_regime = [rule for pack in packs for rule in pack.rules
+                 if "reglement_fonctionnement" in rule.applies_to.doc_types and not rule.legacy
+                 and rule.kind.value in ("mention", "value", "python") and not rule.applies_to.when_present
+                 and rule.absent_on.get("reglement_fonctionnement", rule.absent) == "manquant"
+                 and (rule.applies_to.regimes is None or "casf_autorise" in rule.applies_to.regimes)]
+    undecided = {rule.id for rule in in_regime if any(getattr(rule.applies_to, k) is not None for k in CONTEXT_FLAGS)}
+    unmet = [rule for rule in in_regime if rule.id not in undecided]
+    weight = sum(WEIGHTS[rule.severity.value] for rule in unmet)
+    check = next(c for c in incomplet.required if c.id == "audit.document.reglement_fonctionnement")
+    assert check.status == Status.manquant
+    assert sorted(check.absent_requirements) == sorted(rule.id for rule in unmet) and len(unmet) >= 15
+    assert set(check.absent_to_check) == undecided
+    assert check.absent_weight == weight
+    assert f"Ses {len(unmet)} exigences applicables" in check.explanation
+    readiness = incomplet.readiness
+    before = 100 * readiness.met_weight / (readiness.applicable_weight - weight)  # the document as one check
+    assert readiness.score == round(100 * readiness.met_weight / readiness.applicable_weight, 1)
+    assert readiness.score <= before - 10  # clearly lower: 94 % before, 80 % now
+
+
+def test_audit_html_in_chromium(incomplet, tmp_path, chromium):
+    """The page a director reads, opened in Chromium: the figures are the JSON's, every check is there, the
+    sections come in the reading order, and it prints on A4."""
+    import pypdfium2
+
+    out = tmp_path / "audit.html"
+    out.write_text(render_html(incomplet), encoding="utf-8")
+    data = json.loads(render_json(incomplet))
+    visit = chromium(out)
+    page = visit.page
+    figures = {key: page.inner_text(f'[data-figure="{key}"] .value')
+               for key in ("readiness", "conforme", "manquant", "non_conforme", "a_verifier", "blocking")}
+    checks = {r.get_attribute("data-check"): r.get_attribute("data-status")
+              for r in page.query_selector_all("tr[data-check]")}
+    actions = [li.get_attribute("data-blocking") for li in page.query_selector_all("ol.actions li")]
+    sections = [h.inner_text() for h in page.query_selector_all("h2")]
+    page.screenshot(path=str(tmp_path / "audit.png"), full_page=True)
+    page.emulate_media(media="print")
+    page.pdf(path=str(tmp_path / "audit.pdf"), prefer_css_page_size=True)
+    assert not visit.errors
+    assert all(url.startswith("file://") for url in visit.requests)
+    readiness = data["readiness"]
+    assert figures == {"readiness": f"{readiness['score']:.0f} %",
+                       **{k: str(readiness["counts"].get(k, 0)) for k in ("conforme", "manquant", "non_conforme",
+                                                                           "a_verifier")},
+                       "blocking": str(sum(a["blocking"] for a in data["actions"]))}
+    assert checks == {c["id"]: c["status"] for c in data["required"] + data["cross"]}
+    assert actions == [str(a["blocking"]).lower() for a in data["actions"]]
+    assert [s.split(" (")[0] for s in sections] == ["Synthèse", "Documents obligatoires", "Contrôles entre documents",
+                                                    "Plan d'action", "Documents analysés"]
+    assert (tmp_path / "audit.png").stat().st_size > 10_000
+    pdf = pypdfium2.PdfDocument(str(tmp_path / "audit.pdf"))
+    width, height = pdf[0].get_size()
+    assert len(pdf) >= 2 and (round(width), round(height)) == (595, 842)  # A4 in points
+    pdf.close()

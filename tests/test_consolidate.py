@@ -5,7 +5,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import shutil
 import zipfile
 from datetime import date
 from pathlib import Path
@@ -109,36 +108,22 @@ def test_synthese_command_reads_json_reports_and_stores(documents, tmp_path):
     assert result.exit_code == 2 and "ni un rapport JSON" in result.output
 
 
-CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
-
-
-def test_html_in_chromium(documents, tmp_path):
-    if not shutil.which(CHROMIUM):
-        pytest.skip("Chromium (/usr/bin/chromium) absent : test du rapport HTML dans le navigateur sauté")
-    playwright = pytest.importorskip("playwright.sync_api", reason="playwright (extra dev) absent")
+def test_html_in_chromium(documents, tmp_path, chromium):
     out = tmp_path / "synthese.html"
     write_consolidated(documents, out, trend=TREND)
     summary = summarize(documents, trend=TREND)
-    errors, requests = [], []
-    with playwright.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        page = browser.new_page(viewport={"width": 1100, "height": 900})
-        page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-        page.on("request", lambda r: requests.append(r.url))
-        page.goto(out.as_uri())
-        shown_total = page.inner_text('[data-figure="total-rate"] .value')
-        shares = {r.get_attribute("data-doc-type"): r.get_attribute("data-share")
-                  for r in page.query_selector_all("tr[data-doc-type]")}
-        services = {r.get_attribute("data-service"): (r.get_attribute("data-rate"), r.get_attribute("data-blocking"))
-                    for r in page.query_selector_all("tr[data-service]")}
-        gaps = [r.get_attribute("data-rule") for r in page.query_selector_all("tr[data-rule]")]
-        trends = page.query_selector_all("tr[data-trend] svg polyline")
-        page.screenshot(path=str(tmp_path / "synthese.png"), full_page=True)
-        browser.close()
-    assert not errors
-    assert all(url.startswith("file://") for url in requests)
+    visit = chromium(out)
+    page = visit.page
+    shown_total = page.inner_text('[data-figure="total-rate"] .value')
+    shares = {r.get_attribute("data-doc-type"): r.get_attribute("data-share")
+              for r in page.query_selector_all("tr[data-doc-type]")}
+    services = {r.get_attribute("data-service"): (r.get_attribute("data-rate"), r.get_attribute("data-blocking"))
+                for r in page.query_selector_all("tr[data-service]")}
+    gaps = [r.get_attribute("data-rule") for r in page.query_selector_all("tr[data-rule]")]
+    trends = page.query_selector_all("tr[data-trend] svg polyline")
+    page.screenshot(path=str(tmp_path / "synthese.png"), full_page=True)
+    assert not visit.errors
+    assert all(url.startswith("file://") for url in visit.requests)
     assert shown_total == f"{summary.total.rate * 100:.0f} %"
     assert shares == {s.doc_type: str(s.share) for s in summary.doc_types}
     assert services == {s.service: (str(s.rate.rate), str(s.blocking)) for s in summary.services}

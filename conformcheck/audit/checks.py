@@ -77,6 +77,14 @@ def _finding_status(docs: list[AuditedDocument], kind: str, rule_id: str) -> lis
     return [f.status for d in docs if d.kind == kind for f in d.report.findings if f.rule_id == rule_id]
 
 
+DOCUMENT_CHECK = "audit.document."
+
+
+def document_kind(check: Check) -> str:
+    """The kind of document a mandatory-document check is about."""
+    return check.id.removeprefix(DOCUMENT_CHECK)
+
+
 def _regime_fr(regime: str) -> str:
     return VALUE_NAMES_FR.get(regime, regime)
 
@@ -93,7 +101,7 @@ def required_documents(docs: list[AuditedDocument], regime: str | None, context:
                   and f.status in (Status.conforme, Status.non_conforme)]
         regimes = list(req.references) if regime is None else [regime]
         references = sorted({ref for r in regimes for ref in req.references.get(r, ())})
-        base = {"id": f"audit.document.{req.kind}", "title": f"Document obligatoire : {label}",
+        base = {"id": DOCUMENT_CHECK + req.kind, "title": f"Document obligatoire : {label}",
                 "severity": Severity.error, "theme": req.theme, "fix": req.fix, "references": references}
         if files or inside:
             where = "fourni : " + ", ".join(files) if files else "présent dans le livret d'accueil : " + ", ".join(
@@ -130,7 +138,7 @@ def required_documents(docs: list[AuditedDocument], regime: str | None, context:
 
 
 def _annex_checks(docs: list[AuditedDocument], regime: str | None, required: list[Check]) -> list[Check]:
-    present = {c.id.rsplit(".", 1)[1]: c for c in required}
+    present = {document_kind(c): c for c in required}
     livrets = [d.path for d in docs if d.kind == "livret_accueil"]
     out = []
     if livrets and (regime is None or regime in ("casf_autorise", "ssiad", "sap_agree")):

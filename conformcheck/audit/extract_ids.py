@@ -10,6 +10,7 @@ from datetime import date
 
 from conformcheck.analyze.fields import amounts, dates, extract_fields
 from conformcheck.analyze.fold import light_fold
+from conformcheck.engine.evidence import make_evidence
 from conformcheck.model import BlockKind, Document
 
 # « Autorisé par arrêté … n° 2017-DA-0412 », « agrément SAP n° SAP/782415632 », « déclaration n° … ».
@@ -58,13 +59,10 @@ def luhn_valid(digits: str) -> bool:
     return total % 10 == 0
 
 
-def _excerpt(doc: Document, start: int, end: int, margin: int = 60) -> tuple[str, int | None]:
-    block = doc.block_at(start)
-    low = max(block.start if block else 0, start - margin)
-    high = min(block.end if block else len(doc.text), end + margin)
-    text = doc.text[low:high].strip()
-    return (("…" if low > (block.start if block else 0) else "") + text
-            + ("…" if high < (block.end if block else len(doc.text)) else "")), (block.page if block else None)
+def _excerpt(doc: Document, start: int, end: int) -> tuple[str, int | None]:
+    """The sentence around a value, as the scan shows evidence, and its page."""
+    evidence = make_evidence(doc, (start, end))
+    return evidence.excerpt, evidence.page
 
 
 def identifiers(doc: Document) -> dict[str, list[Found]]:

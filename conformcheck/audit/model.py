@@ -5,17 +5,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from conformcheck.model import DocumentReport, Severity, Status
+from conformcheck.model import DOC_TYPE_LABELS_FR, DocumentReport, Severity, Status
 
 # Kinds of document in a service's set: the scan's document types plus two annexes the scan does not type.
 KIND_LABELS_FR: dict[str, str] = {
-    "livret_accueil": "livret d'accueil",
+    **DOC_TYPE_LABELS_FR,
     "charte": "charte des droits et libertés de la personne accueillie",
-    "reglement_fonctionnement": "règlement de fonctionnement",
-    "contrat": "contrat de prestation / DIPC (modèle)",
-    "devis": "devis (modèle)",
     "notice_personne_confiance": "notice d'information sur la personne de confiance",
-    "autre": "autre document",
 }
 
 
@@ -52,6 +48,12 @@ class Check:
     documents: list[str] = field(default_factory=list)
     excerpts: list[Excerpt] = field(default_factory=list)
     covers: list[str] = field(default_factory=list)  # rule ids this check supersedes in the score and plan
+    # A missing mandatory document: the requirements (rule ids) an empty document of its type would fail in
+    # the service's context, counted as unmet in the score with their total weight, and those left « à
+    # vérifier » because they depend on an unknown piece of context (see audit/score.py).
+    absent_requirements: list[str] = field(default_factory=list)
+    absent_weight: float = 0.0
+    absent_to_check: list[str] = field(default_factory=list)
 
 
 @dataclass(slots=True)

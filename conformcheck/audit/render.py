@@ -8,19 +8,17 @@ from dataclasses import asdict
 from html import escape
 from typing import Any
 
+from conformcheck.audit.checks import document_kind
 from conformcheck.audit.model import KIND_LABELS_FR, Action, AuditReport, Check
-from conformcheck.model import Status, theme_label_fr
-from conformcheck.report.labels import VALUE_NAMES_FR
+from conformcheck.audit.score import SCORE_FORMULA_FR
+from conformcheck.model import GAP_STATUSES, Status, theme_label_fr
+from conformcheck.report.labels import STATUS_LABELS_FR, VALUE_NAMES_FR
 
-STATUS_FR = {Status.conforme: "conforme", Status.manquant: "manquant", Status.non_conforme: "non conforme",
-             Status.a_verifier: "à vérifier", Status.non_applicable: "non exigé"}
+# A mandatory document the regime does not require is « non exigé » rather than « non applicable ».
+STATUS_FR = {**{s: label.lower() for s, label in STATUS_LABELS_FR.items()}, Status.non_applicable: "non exigé"}
 MARK = {Status.conforme: "✓", Status.manquant: "✗", Status.non_conforme: "✗", Status.a_verifier: "?",
         Status.non_applicable: "–"}
 SOURCE_FR = {"option": "option --regime", "document": "déduit des documents", "inconnu": "inconnu"}
-SCORE_FORMULA_FR = ("Score de préparation = poids des contrôles satisfaits / poids des contrôles applicables "
-                    "(documents obligatoires, exigences de chaque document, contrôles croisés), avec un poids de 3 "
-                    "pour une obligation légale, 1 pour une recommandation et 0,5 pour une bonne pratique ; les points "
-                    "« à vérifier » ne sont pas comptés.")
 WIDTH = 100
 
 
@@ -111,17 +109,29 @@ def _plain(value: Any) -> Any:
 
 def render_json(report: AuditReport) -> str:
     """The audit as JSON; each document's full report is in the form of `scan --format json`."""
+    from conformcheck.report.json_report import to_json
+
     data = asdict(report)
     for doc, raw in zip(report.documents, data["documents"], strict=True):
-        raw["report"] = json.loads(_document_json(doc.report))
+        raw["report"] = json.loads(to_json(doc.report))
     data["score_formula"] = SCORE_FORMULA_FR
     return json.dumps(_plain(data), ensure_ascii=False, indent=2) + "\n"
 
 
-def _document_json(report: Any) -> str:
-    from conformcheck.report.json_report import to_json
-
-    return to_json(report)
+# The audit page on top of the network pages' look: status colours kept on paper, no row cut across pages.
+AUDIT_STYLE = " ".join("""
+.verdict{font-size:1.05rem;font-weight:600;margin:.4rem 0} .verdict.bad{background:none;color:#a01818}
+.verdict.ok{background:none;color:#1d6b2f}
+.card{flex:1 1 7rem} .card.score{flex:2 1 13rem;border-width:2px} .card.score .value{font-size:2.4rem}
+ul.missing{margin:.3rem 0 .8rem;padding-left:1.2rem} ul.missing li{margin:.25rem 0}
+tr.gap td:first-child{border-left:4px solid #c0392b} tr.tocheck td:first-child{border-left:4px solid #d69e2e}
+blockquote{margin:.3rem 0;padding:.2rem .6rem;border-left:3px solid #ccd;background:#f7f8fb;font-size:.85rem}
+ol.actions{counter-reset:none} .todo{color:#334}
+@media print{body{font-size:10pt} table{break-inside:auto} tr,li,blockquote{break-inside:avoid}
+.cards{gap:.4rem} .card{flex:1 1 4.5rem;padding:.35rem .5rem;background:none} .card .value{font-size:1.2rem}
+.card.score{flex:2 1 9rem} .card.score .value{font-size:1.8rem}
+*{-webkit-print-color-adjust:exact;print-color-adjust:exact} h3{break-after:avoid}}
+""".split())
 
 
 def _badge(status: Status) -> str:
@@ -130,41 +140,93 @@ def _badge(status: Status) -> str:
     return f'<span class="badge {css}">{escape(STATUS_FR[status])}</span>'
 
 
+def _row_class(status: Status) -> str:
+    return ' class="gap"' if status in GAP_STATUSES else ' class="tocheck"' if status == Status.a_verifier else ""
+
+
 def _checks_html(checks: list[Check]) -> str:
     rows = []
     for c in checks:
         excerpts = "".join(f"<blockquote>{escape(e.path)}{f', p. {e.page}' if e.page else ''} : « {escape(e.text)} »"
                            "</blockquote>" for e in c.excerpts[:4])
         refs = f'<br><span class="small">{escape(" ; ".join(c.references))}</span>' if c.references else ""
-        rows.append(f'<tr data-check="{escape(c.id)}" data-status="{c.status.value}"><td>{escape(c.title)}</td>'
-                    f"<td>{_badge(c.status)}</td><td>{escape(c.explanation)}{excerpts}{refs}</td></tr>")
-    return "<table><tr><th>Contrôle</th><th>Statut</th><th>Constat</th></tr>" + "".join(rows) + "</table>"
+        fix = (f'<br><span class="todo"><strong>À faire :</strong> {escape(c.fix)}</span>'
+               if c.status in GAP_STATUSES else "")
+        rows.append(f'<tr data-check="{escape(c.id)}" data-status="{c.status.value}"{_row_class(c.status)}>'
+                    f"<td>{escape(c.title)}</td><td>{_badge(c.status)}</td>"
+                    f"<td>{escape(c.explanation)}{excerpts}{fix}{refs}</td></tr>")
+    # A <thead> is repeated on every printed page the table spans.
+    return ("<table><thead><tr><th>Contrôle</th><th>Statut</th><th>Constat</th></tr></thead><tbody>" + "".join(rows)
+            + "</tbody></table>")
 
 
-def render_html(report: AuditReport) -> str:
-    from conformcheck.consolidate.html import html_page, rate_bar
+def _summary_html(report: AuditReport) -> str:
+    counts = report.readiness.counts
+    blocking = sum(a.blocking for a in report.actions)
+    cards = [("readiness", _score_fr(report), "Score de préparation"),
+             ("conforme", counts.get("conforme", 0), "Contrôles satisfaits"),
+             ("manquant", counts.get("manquant", 0), "Manquants"),
+             ("non_conforme", counts.get("non_conforme", 0), "Non conformes"),
+             ("a_verifier", counts.get("a_verifier", 0), "À vérifier"),
+             ("blocking", blocking, "Actions bloquantes")]
+    html = '<div class="cards">' + "".join(
+        f'<div class="card{" score" if key == "readiness" else ""}" data-figure="{key}"><div class="value">'
+        f'{escape(str(value))}</div><div class="label">{escape(label)}</div></div>' for key, value, label in cards)
+    verdict = (f'<p class="verdict bad">Le dossier n\'est pas prêt pour l\'évaluation : {blocking} action(s) '
+               "bloquante(s) à mener (voir le plan d'action).</p>" if blocking else
+               '<p class="verdict ok">Aucune action bloquante : le dossier peut être présenté.</p>')
+    return (f"<h2>Synthèse</h2>{html}</div>{verdict}<p>Régime du service : {escape(_regime_fr(report))} — "
+            f"{len(report.documents)} document(s) analysé(s).</p><p class=small>{escape(SCORE_FORMULA_FR)}</p>")
 
-    docs = "".join(
+
+def _required_html(report: AuditReport) -> str:
+    missing = [c for c in report.required if c.status in GAP_STATUSES]
+    if missing:
+        items = "".join(f"<li><strong>{escape(KIND_LABELS_FR[document_kind(c)])}</strong> — "
+                        f"{escape(c.fix)}</li>" for c in missing)
+        intro = f'<p>{len(missing)} document(s) obligatoire(s) manquant(s) :</p><ul class="missing">{items}</ul>'
+    else:
+        intro = "<p>Tous les documents obligatoires connus pour ce régime sont dans le dossier.</p>"
+    ordered = sorted(report.required, key=lambda c: c.status not in GAP_STATUSES)
+    return f"<h2>Documents obligatoires</h2>{intro}{_checks_html(ordered)}"
+
+
+def _plan_html(report: AuditReport) -> str:
+    if not report.actions:
+        return "<h2>Plan d'action</h2><p>Aucune action : le dossier est prêt.</p>"
+    groups, start = [], 1
+    for blocking, theme, actions in grouped_actions(report.actions):
+        items = "".join(f'<li data-blocking="{str(a.blocking).lower()}"><strong>{escape(a.document)}</strong> — '
+                        f"{escape(a.title)}<br>À faire : {escape(a.fix)}"
+                        f' <span class="small">({escape(a.source)})</span></li>' for a in actions)
+        groups.append(f"<h3>{'Bloquant' if blocking else 'À améliorer'} — {escape(theme_label_fr(theme))}</h3>"
+                      f'<ol class="actions" start="{start}">{items}</ol>')
+        start += len(actions)
+    return f"<h2>Plan d'action ({len(report.actions)} action(s))</h2>" + "".join(groups)
+
+
+def _documents_html(report: AuditReport) -> str:
+    from conformcheck.consolidate.html import rate_bar
+
+    rows = "".join(
         f'<tr><td>{escape(d.path)}</td><td>{escape(KIND_LABELS_FR[d.kind])}</td><td>'
         + (rate_bar(d.report.score["document"].rate) if d.report.status == "ok" and "document" in d.report.score
            else f'<span class="badge bad">illisible</span> {escape(d.report.error or "")}') + "</td></tr>"
         for d in report.documents)
-    plan = []
-    for blocking, theme, actions in grouped_actions(report.actions):
-        items = "".join(f"<li><strong>{escape(a.document)}</strong> — {escape(a.title)}<br>À faire : {escape(a.fix)}"
-                        f' <span class="small">({escape(a.source)})</span></li>' for a in actions)
-        plan.append(f"<h3>{'Bloquant' if blocking else 'À améliorer'} — {escape(theme_label_fr(theme))}</h3>"
-                    f'<ol class="actions">{items}</ol>')
-    body = (f'<div class="cards"><div class="card" data-figure="readiness"><div class="value">'
-            f'{escape(_score_fr(report))}</div><div class="label">Score de préparation</div></div>'
-            f'<div class="card"><div class="value">{len(report.documents)}</div><div class="label">Documents</div>'
-            f'</div><div class="card"><div class="value">{sum(a.blocking for a in report.actions)}</div>'
-            f'<div class="label">Actions bloquantes</div></div></div>'
-            f"<p>Régime : {escape(_regime_fr(report))}</p><p class=small>{escape(SCORE_FORMULA_FR)}</p>"
-            f"<h2>Documents du dossier</h2><table><tr><th>Fichier</th><th>Identifié comme</th><th>Conformité</th></tr>"
-            f"{docs}</table><h2>Documents obligatoires</h2>{_checks_html(report.required)}"
-            f"<h2>Contrôles entre documents</h2>{_checks_html(report.cross)}"
-            f"<h2>Plan d'action</h2>{''.join(plan) or '<p>Aucune action : le dossier est prêt.</p>'}"
-            + "".join(f"<p class=small>Note : {escape(n)}</p>" for n in report.notes))
+    undecided = (f"<p class=small>{report.undecided_rules} exigence(s) des documents dépendent d'une information "
+                 "absente (régime, mode, signature au domicile…) : voir « conformcheck scan » sur chaque document.</p>"
+                 if report.undecided_rules else "")
+    return ("<h2>Documents analysés</h2><table><tr><th>Fichier</th><th>Identifié comme</th>"
+            f"<th>Conformité du document</th></tr>{rows}</table>{undecided}")
+
+
+def render_html(report: AuditReport) -> str:
+    """The page a service director reads: the summary and its score first, the missing documents, the
+    cross-document checks, the action plan, then the documents analysed."""
+    from conformcheck.consolidate.html import html_page
+
+    body = (_summary_html(report) + _required_html(report)
+            + f"<h2>Contrôles entre documents</h2>{_checks_html(report.cross)}" + _plan_html(report)
+            + _documents_html(report) + "".join(f"<p class=small>Note : {escape(n)}</p>" for n in report.notes))
     return html_page("Pré-audit du dossier documentaire", f"{report.folder} — conformcheck {report.tool_version} — "
-                     f"{report.scan_date}", body)
+                     f"date de référence {report.scan_date}", body, extra_style=AUDIT_STYLE)

@@ -1,11 +1,5 @@
-"""Pre-audit of a service's folder: scan every document, identify it, check the set, score it, plan the fixes.
-
-Readiness score: every applicable check counts — each mandatory document (present or missing), each
-requirement of each document (conforme, manquant, non conforme) and each cross-document check — weighted by
-its severity (legal obligation 3, recommendation 1, good practice 0.5); the score is the weight of the checks
-met over the weight of the applicable checks, in percent. « À vérifier » and non-applicable checks are left
-out (they are listed apart).
-"""
+"""Pre-audit of a service's folder: scan every document, identify it, check the set, score it (audit/score.py),
+plan the fixes."""
 
 from __future__ import annotations
 
@@ -17,13 +11,13 @@ from typing import Any
 
 from conformcheck import __version__
 from conformcheck.analyze.fold import light_fold
-from conformcheck.audit.checks import cross_document_checks, required_documents
-from conformcheck.audit.model import Action, AuditedDocument, AuditReport, Check, Readiness
+from conformcheck.audit.checks import cross_document_checks, document_kind, required_documents
+from conformcheck.audit.model import KIND_LABELS_FR, Action, AuditedDocument, AuditReport, Check
+from conformcheck.audit.score import readiness, weigh_missing_document
 from conformcheck.errors import InputError
-from conformcheck.model import NO_THEME, THEMES, Document, DocumentReport, Severity, Status
+from conformcheck.model import GAP_STATUSES, NO_THEME, THEMES, Document, DocumentReport, Severity, Status
+from conformcheck.report.labels import STATUS_LABELS_FR
 
-WEIGHTS = {Severity.error: 3.0, Severity.warning: 1.0, Severity.info: 0.5}
-COUNTED = (Status.conforme, Status.manquant, Status.non_conforme)
 SUFFIXES = {".pdf", ".docx", ".txt", ".md", ".markdown"}
 _CHARTE_TITLE = re.compile(r"charte des droits et (?:des )?libertes de la personne (?:accueillie|accompagnee)")
 _NOTICE_TITLE = re.compile(r"personne de confiance")
@@ -71,39 +65,27 @@ def _context(reports: list[DocumentReport], given: dict[str, object]) -> tuple[d
     return values, sources, notes
 
 
-def readiness(required: list[Check], cross: list[Check], docs: list[AuditedDocument]) -> Readiness:
-    covered = {rule for check in cross for rule in check.covers}
-    items = [(c.status, c.severity) for c in required + cross]
-    items += [(f.status, f.severity) for d in docs for f in d.report.findings if f.rule_id not in covered]
-    counts = Counter(status.value for status, _ in items if status != Status.non_applicable)
-    applicable = sum(WEIGHTS[sev] for status, sev in items if status in COUNTED)
-    met = sum(WEIGHTS[sev] for status, sev in items if status == Status.conforme)
-    return Readiness(score=round(100 * met / applicable, 1) if applicable else None, met_weight=met,
-                     applicable_weight=applicable, counts=dict(counts))
-
-
 def action_plan(required: list[Check], cross: list[Check], docs: list[AuditedDocument]) -> list[Action]:
     """Blocking actions (legal obligations) first, then by theme, then by document."""
     covered = {rule for check in cross for rule in check.covers}
     actions = []
     for check in required:
-        if check.status in (Status.manquant, Status.non_conforme):
-            actions.append(Action(blocking=True, theme=check.theme, document=check.title.split(" : ", 1)[-1],
+        if check.status in GAP_STATUSES:
+            actions.append(Action(blocking=True, theme=check.theme, document=KIND_LABELS_FR[document_kind(check)],
                                   title=check.title, fix=check.fix, source="document manquant",
                                   references=check.references))
     for check in cross:
-        if check.status in (Status.manquant, Status.non_conforme):
+        if check.status in GAP_STATUSES:
             actions.append(Action(blocking=check.severity == Severity.error, theme=check.theme,
                                   document=", ".join(check.documents) or "dossier",
                                   title=f"{check.title} — {check.explanation}", fix=check.fix,
                                   source="contrôle croisé", references=check.references))
     for doc in docs:
         for f in doc.report.findings:
-            if f.status in (Status.manquant, Status.non_conforme) and f.rule_id not in covered:
-                state = "manquant" if f.status == Status.manquant else "non conforme"
+            if f.status in GAP_STATUSES and f.rule_id not in covered:
                 actions.append(Action(blocking=f.severity == Severity.error, theme=f.theme or NO_THEME,
-                                      document=doc.path, title=f"{f.title} ({state})", fix=f.fix, source=f.rule_id,
-                                      references=f.references))
+                                      document=doc.path, title=f"{f.title} ({STATUS_LABELS_FR[f.status].lower()})",
+                                      fix=f.fix, source=f.rule_id, references=f.references))
     order = {theme: i for i, theme in enumerate(THEMES)}
     return sorted(actions, key=lambda a: (not a.blocking, order.get(a.theme, len(order)), a.document, a.source))
 
@@ -118,13 +100,14 @@ def run_audit(folder: str | Path, scanner: Any, options: Any, given: dict[str, o
     texts: dict[str, Document] = {}
     docs: list[AuditedDocument] = []
     for path in files_of(root):
-        name = str(path)
+        name = path.relative_to(root).as_posix()  # the report names files within the folder it gives
         try:
-            doc: Document | None = extract(name, max_bytes=options.max_bytes, max_pages=options.max_pages)
+            doc: Document | None = extract(str(path), max_bytes=options.max_bytes, max_pages=options.max_pages)
         except InputError as exc:
             doc = None
             report = DocumentReport(path=name, status="error", error=exc.message, error_code=exc.code)
         else:
+            doc.path = name
             try:
                 report = scanner.scan_document(doc, options)
             except Exception as exc:  # noqa: BLE001 - one bad file never stops the audit; it is reported
@@ -148,6 +131,12 @@ def run_audit(folder: str | Path, scanner: Any, options: Any, given: dict[str, o
                 d.report = scanner.scan_document(texts[d.path], fixed)
     scan_date = options.scan_date if isinstance(options.scan_date, date) else date.today()
     required = required_documents(docs, regime, context)
+    known = {key: value for key, value in context.items() if value is not None}
+    service = replace(options, context={**options.context, **known},
+                      context_sources={**options.context_sources, **{key: sources[key] for key in known}})
+    for check in required:
+        if check.status == Status.manquant:
+            weigh_missing_document(check, document_kind(check), scanner, service)
     cross = cross_document_checks(docs, texts, regime, required, scan_date)
     to_check = [c for c in required + cross if c.status == Status.a_verifier]
     undecided = sum(1 for d in docs for f in d.report.findings if f.status == Status.a_verifier)

@@ -46,11 +46,11 @@ details{border:none;padding:0} details>summary{list-style:none}}
 BAR_COLOURS = ("#3d63c9", "#2f8f5b", "#b7791f", "#8a4fbf", "#c0392b", "#1f8a99", "#667")
 
 
-def html_page(title: str, subtitle: str, body: str) -> str:
-    """A complete page around `body` (already escaped HTML)."""
+def html_page(title: str, subtitle: str, body: str, extra_style: str = "") -> str:
+    """A complete page around `body` (already escaped HTML); `extra_style`: CSS of this page only."""
     return (f'<!DOCTYPE html><html lang="fr"><head><meta charset="utf-8">'
             f'<meta name="viewport" content="width=device-width, initial-scale=1"><title>{escape(title)}</title>'
-            f"<style>{STYLE}</style></head><body><header><h1>{escape(title)}</h1>"
+            f"<style>{STYLE}{extra_style}</style></head><body><header><h1>{escape(title)}</h1>"
             f'<p class="meta">{escape(subtitle)}</p></header>{body}</body></html>\n')
 
 

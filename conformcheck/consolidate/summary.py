@@ -14,12 +14,19 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from conformcheck.model import NO_THEME, THEMES, DocumentReport, Finding, Severity, Status
+from conformcheck.model import (
+    COUNTED_STATUSES,
+    GAP_STATUSES,
+    NO_THEME,
+    THEMES,
+    DocumentReport,
+    Finding,
+    Severity,
+    Status,
+)
 
 # The four documents federations report on, in their usual order.
 KEY_DOC_TYPES = ("livret_accueil", "reglement_fonctionnement", "contrat", "devis")
-COUNTED = (Status.conforme, Status.manquant, Status.non_conforme)
-GAPS = (Status.manquant, Status.non_conforme)
 TOP_GAPS = 10
 NO_FOLDER = "(sans dossier)"
 
@@ -36,7 +43,7 @@ DEFINITIONS_FR = (
 
 
 def is_blocking(finding: Finding) -> bool:
-    return finding.severity == Severity.error and finding.status in GAPS
+    return finding.severity == Severity.error and finding.status in GAP_STATUSES
 
 
 def service_of(doc: DocumentReport) -> str:
@@ -57,7 +64,7 @@ class Rate:
 
     def add(self, findings: Iterable[Finding]) -> None:
         for finding in findings:
-            if finding.status in COUNTED:
+            if finding.status in COUNTED_STATUSES:
                 self.applicable += 1
                 self.met += finding.status == Status.conforme
 
@@ -178,7 +185,7 @@ def summarize(documents: Iterable[DocumentReport],
         cell.blocking += len(blocking)
         for finding in doc.findings:
             service.by_theme.setdefault(_theme(finding), Rate()).add([finding])
-            if finding.status in GAPS:
+            if finding.status in GAP_STATUSES:
                 first, names, count = gaps.get(finding.rule_id, (finding, set(), 0))
                 names.add(name)
                 gaps[finding.rule_id] = (first, names, count + 1)

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 from conformcheck.consolidate.summary import KEY_DOC_TYPES, DocTypeCell, NetworkSummary
 from conformcheck.model import DOC_TYPE_LABELS_FR, SEVERITY_LABELS_FR, theme_label_fr
+from conformcheck.report.labels import STATUS_LABELS_FR
 
 Cell = str | int | float | None
 
@@ -74,8 +75,7 @@ def documents(summary: NetworkSummary) -> Table:
         if row.status != "ok":
             table.rows.append([row.service, row.path, None, "illisible", None, None, None, None, row.error])
             continue
-        detail = " ; ".join(f"{f.title} ({f.rule_id}, {'manquant' if f.status == 'manquant' else 'non conforme'})"
-                            for f in row.blocking)
+        detail = " ; ".join(f"{f.title} ({f.rule_id}, {STATUS_LABELS_FR[f.status].lower()})" for f in row.blocking)
         table.rows.append([row.service, row.path, doc_type_fr(row.doc_type), "analysé", row.rate.rate, row.rate.met,
                            row.rate.applicable, len(row.blocking), detail or None])
     return table

@@ -142,6 +142,7 @@ class Rule:
     theme: str | None = None
     in_force: list[InForce] = field(default_factory=list)
     reference_links: dict[str, str] | None = None
+    legacy: bool = False  # drawn from a repealed text, kept for history
 
     @property
     def pack(self) -> str:
