@@ -11,7 +11,8 @@ What it does, in one run:
    (a) a bare ``python -c`` process that opens the PDF with pypdfium2 and extracts all its text,
    (b) ``python -m conformcheck scan FILE --format json -o OUT`` (exit 0 or 1 is a normal result;
        any other code is reported as an error);
-3. times one ``scan`` over 20 copies of the 10-page PDF (batch throughput, pages/s);
+3. times one ``scan`` over a folder of 20 copies of the 10-page PDF with ``-j 1`` and with ``-j 2`` worker
+   processes (batch throughput, pages/s; ``--force`` so that no run reuses the results of the one before);
 4. checks that spaCy is not imported on the ``scan`` path (nor on ``--help``);
 5. prints a French table and the verdict for the target: scan of 10 pages <= 3 x the bare extraction.
 
@@ -43,6 +44,7 @@ PYTHON = sys.executable
 TARGET_RATIO = 3.0
 PAGE_COUNTS = (10, 50)
 BATCH_COPIES = 20
+BATCH_JOBS = (1, 2)
 OK_SCAN_CODES = (0, 1)
 
 EXTRACT_CODE = (
@@ -225,6 +227,12 @@ def scan_command(files: list[Path], output: Path) -> list[str]:
     return [PYTHON, "-m", "conformcheck", "scan", *map(str, files), "--format", "json", "-o", str(output)]
 
 
+def batch_command(folder: Path, jobs: int, workdir: Path) -> list[str]:
+    """A batch scan that analyses every file again (--force) into a results store of its own."""
+    return [*scan_command([folder], workdir / f"lot-j{jobs}.json"), "-j", str(jobs), "--force",
+            "--resultats", str(workdir / f"lot-j{jobs}.jsonl")]
+
+
 @dataclass
 class SpacyProbe:
     """Outcome of the in-process spaCy check."""
@@ -350,13 +358,11 @@ def _run(workdir: Path, runs: int, env: dict[str, str], json_path: Path | None) 
 
     batch_dir = workdir / "lot"
     batch_dir.mkdir()
-    copies = []
     for index in range(1, BATCH_COPIES + 1):
-        copy = batch_dir / f"contrat_{index:02d}.pdf"
-        shutil.copyfile(pdfs[10], copy)
-        copies.append(copy)
-    (batch,) = measure([(f"scan en lot de {BATCH_COPIES} fichiers", scan_command(copies, workdir / "lot.json"),
-                         OK_SCAN_CODES)], runs, env)
+        shutil.copyfile(pdfs[10], batch_dir / f"contrat_{index:02d}.pdf")
+    batches = dict(zip(BATCH_JOBS, measure(
+        [(f"scan en lot de {BATCH_COPIES} fichiers, -j {jobs}", batch_command(batch_dir, jobs, workdir),
+          OK_SCAN_CODES) for jobs in BATCH_JOBS], runs, env), strict=True))
     batch_pages = 10 * BATCH_COPIES
 
     probes = [
@@ -366,13 +372,15 @@ def _run(workdir: Path, runs: int, env: dict[str, str], json_path: Path | None) 
 
     print_table(rows)
     print()
-    if batch.median is not None:
-        print(
-            f"Débit en lot : 1 scan de {BATCH_COPIES} copies du PDF de 10 pages ({batch_pages} pages) "
-            f"en {fr_number(batch.median)} s → {fr_number(batch_pages / batch.median, 1)} pages/s"
-        )
-    else:
-        print(f"Débit en lot : non mesuré ({cell(batch)})")
+    for jobs, batch in batches.items():
+        if batch.median is not None:
+            print(
+                f"Débit en lot, -j {jobs} : 1 scan d'un dossier de {BATCH_COPIES} copies du PDF de 10 pages "
+                f"({batch_pages} pages) en {fr_number(batch.median)} s → {fr_number(batch_pages / batch.median, 1)} "
+                "pages/s"
+            )
+        else:
+            print(f"Débit en lot, -j {jobs} : non mesuré ({cell(batch)})")
     for probe in probes:
         if probe.spacy_loaded is None or probe.error:
             verdict = "non vérifié (la commande a échoué)"
@@ -380,7 +388,7 @@ def _run(workdir: Path, runs: int, env: dict[str, str], json_path: Path | None) 
             verdict = "oui — À CORRIGER" if probe.spacy_loaded else "non (OK)"
         print(f"spaCy chargé par « conformcheck {probe.arguments.split(' ')[0]} » : {verdict}")
 
-    print_errors([*(r.extraction for r in rows), *(r.scan for r in rows), batch])
+    print_errors([*(r.extraction for r in rows), *(r.scan for r in rows), *batches.values()])
     for probe in probes:
         if probe.error:
             print(f"\n[erreur] sonde spaCy ({probe.arguments.split(' ')[0]}) : {probe.error}")
@@ -405,7 +413,7 @@ def _run(workdir: Path, runs: int, env: dict[str, str], json_path: Path | None) 
         payload = {
             "runs": runs,
             "rows": [{**asdict(row), "ratio": row.ratio} for row in rows],
-            "batch": {**asdict(batch), "pages": batch_pages},
+            "batches": {f"j{jobs}": {**asdict(batch), "pages": batch_pages} for jobs, batch in batches.items()},
             "spacy_probes": [asdict(probe) for probe in probes],
             "target_ratio": TARGET_RATIO,
             "passed": passed,

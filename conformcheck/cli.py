@@ -13,6 +13,7 @@ from typing import Any
 import click
 
 from conformcheck import __version__, cli_audit, cli_fr, cli_packs
+from conformcheck.cli_history import history
 from conformcheck.errors import ConformcheckError
 from conformcheck.model import DOC_TYPES, MODES, REGIMES
 from conformcheck.report.formats import FORMATS, plan_outputs
@@ -21,7 +22,6 @@ from conformcheck.report.formats import render as render_report
 cli_fr.install()
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_INPUT = 0, 1, 2, 3
-BATCH_SUFFIXES = {".pdf", ".docx", ".txt", ".md", ".markdown"}
 FAIL_ON = ("error", "warning", "info", "jamais")
 
 
@@ -30,19 +30,21 @@ def _fail(message: str) -> None:
     sys.exit(EXIT_USAGE)
 
 
-def _expand(paths: tuple[str, ...]) -> list[str]:
-    """Files as given; folders are walked for documents (batch mode)."""
-    files: list[str] = []
-    for raw in paths:
-        path = Path(raw)
-        if path.is_dir():
-            found = sorted(str(p) for p in path.rglob("*") if p.is_file() and p.suffix.lower() in BATCH_SUFFIXES)
-            if not found:
-                click.echo(f"Attention : aucun document (.pdf, .docx, .txt, .md) dans le dossier {raw}.", err=True)
-            files.extend(found)
-        else:
-            files.append(raw)
-    return files
+def _targets(paths: tuple[str, ...], recursive: bool, manifest: Any) -> list[Any]:
+    """The files to scan (see batch/files.py); with a manifest and no path, the files the manifest names."""
+    from conformcheck.batch.files import expand
+
+    if manifest is not None and not paths:
+        from conformcheck.batch.session import manifest_targets
+
+        return manifest_targets(manifest)
+    found = expand(paths, recursive)
+    for folder in found.empty_folders:
+        click.echo(f"Attention : aucun document (.pdf, .docx, .txt, .md) dans le dossier {folder}.", err=True)
+    if found.deeper_skipped:
+        click.echo(f"Remarque : {found.deeper_skipped} document(s) rangé(s) plus bas que les dossiers de service "
+                   "ignoré(s) ; ajoutez -r pour les analyser.", err=True)
+    return found.targets
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]},
@@ -53,8 +55,12 @@ def cli() -> None:
     (livret d'accueil, règlement de fonctionnement, contrat / DIPC, devis)."""
 
 
-@cli.command()
-@click.argument("fichiers", nargs=-1, required=True)
+@cli.command(epilog="Lots : un dossier donné est un lot dont les sous-dossiers de premier niveau sont les services "
+                    "(livrables/<service>/…) ; sans -r, seuls les documents du dossier et de ces sous-dossiers sont "
+                    "analysés, avec -r ceux de tous les niveaux. Plusieurs fichiers ou un dossier sont analysés en "
+                    "parallèle ; chaque résultat est enregistré dès qu'il est prêt, et une nouvelle exécution "
+                    "reprend les fichiers inchangés.")
+@click.argument("fichiers", nargs=-1)
 @click.option("-f", "--format", "formats", multiple=True, type=click.Choice(FORMATS),
               help="Format du rapport (défaut : texte) : texte, json, html (page autonome), sarif, junit (XML), csv, "
               "md. Répétable : le n-ième -f va avec le n-ième -o ; un -o sans -f prend le format de son extension "
@@ -92,18 +98,36 @@ def cli() -> None:
 @click.option("--baseline", type=click.Path(dir_okay=False), help="Référence : n'affiche que les écarts nouveaux.")
 @click.option("--write-baseline", type=click.Path(dir_okay=False), help="Enregistre les écarts actuels comme "
               "référence.")
+@click.option("-r", "--recursif", "recursive", is_flag=True,
+              help="Dossiers : analyse aussi les documents des sous-dossiers à toute profondeur.")
+@click.option("-j", "--jobs", type=click.IntRange(min=1), metavar="N",
+              help="Nombre de processus d'analyse en parallèle (défaut : nombre de cœurs).")
+@click.option("--timeout", type=click.FloatRange(min=0, min_open=True), metavar="SECONDES",
+              help="Durée maximale d'analyse d'un fichier du lot (défaut : 120) ; au-delà, il est signalé en erreur.")
+@click.option("--force", is_flag=True, help="Réanalyse tous les fichiers, même inchangés depuis le dernier passage.")
+@click.option("--manifest", "manifest_path", type=click.Path(dir_okay=False),
+              help="CSV des services (colonnes chemin, service, regime, mode…) ; sans FICHIERS, analyse ce qu'il "
+                   "liste.")
+@click.option("--resultats", "results_path", type=click.Path(dir_okay=False), metavar="FICHIER.jsonl",
+              help="Fichier des résultats du lot, complété au fil de l'analyse (défaut : dans "
+                   "~/.local/share/conformcheck/lots/).")
+@click.option("--history", "record_history", is_flag=True, help="Enregistre ce passage dans l'historique.")
+@click.option("--history-db", type=click.Path(dir_okay=False), metavar="CHEMIN",
+              help="Base d'historique SQLite (défaut : ~/.local/share/conformcheck/historique.sqlite) ; implique "
+                   "--history.")
 def scan(fichiers: tuple[str, ...], formats: tuple[str, ...], outputs: tuple[str, ...], show_passed: bool,
          quiet: bool, no_color: bool, pack_dirs: tuple[str, ...],
          only_packs: tuple[str, ...], regime: str | None, mode: str | None, hors_etablissement: bool | None,
          prix_mensuel: float | None, doc_type: str | None, scan_date: Any, fail_on: str | None,
          config_path: str | None, engine: str | None, show_all: bool, anonymiser: bool, select: tuple[str, ...],
          ignore: tuple[str, ...], severity: tuple[str, ...], waivers: str | None, baseline: str | None,
-         write_baseline: str | None) -> None:
+         write_baseline: str | None, recursive: bool, jobs: int | None, timeout: float | None, force: bool,
+         manifest_path: str | None, results_path: str | None, record_history: bool, history_db: str | None) -> None:
     """Analyse un ou plusieurs documents (ou dossiers) et rend un rapport de conformité."""
     from conformcheck.config import find_config, load_config
     from conformcheck.model import Report, Severity, Status
     from conformcheck.packs.cache import load_rules
-    from conformcheck.scan import Scanner, ScanOptions
+    from conformcheck.scan import Scanner, ScanOptions, scan_file
 
     try:
         plan = plan_outputs(formats, outputs)
@@ -128,28 +152,50 @@ def scan(fichiers: tuple[str, ...], formats: tuple[str, ...], outputs: tuple[str
                                                else date.today())
     threshold = fail_on or config.get("fail_on", "error")
     try:
+        manifest = None
+        if manifest_path:
+            from conformcheck.batch.manifest import load_manifest
+
+            manifest = load_manifest(Path(manifest_path))
+        targets = _targets(fichiers, recursive, manifest)
+        if not targets:
+            _fail("aucun fichier à analyser.")
+        batch = (len(targets) > 1 or targets[0].in_folder or manifest is not None
+                 or any(x is not None for x in (jobs, timeout, results_path)) or force)
+        extra_dirs = [*config.get("packs", []), *pack_dirs]
         policy = _policy(config, select, ignore, severity, waivers, baseline)
-        packs, index = load_rules(extra_dirs=[*config.get("packs", []), *pack_dirs], only=only_packs)
-        scanner = Scanner(policy.select_rules(packs) if policy else packs,
-                          engine=engine or config.get("engine", "durable"), index=index)
+        packs, index = load_rules(extra_dirs=extra_dirs, only=only_packs)
+        if policy:
+            packs = policy.select_rules(packs)
+        engine = engine or config.get("engine", "durable")
+        scanner = None if batch else Scanner(packs, engine=engine, index=index)
     except ConformcheckError as exc:
         _fail(exc.message)
     _resume_gc()
     scan_options = ScanOptions(context=given, context_sources=sources, doc_type=doc_type or config.get("type"),
                                scan_date=when)
     report = Report(tool_version=__version__, scan_date=when.isoformat())
-    files = _expand(fichiers)
-    if not files:
-        _fail("aucun fichier à analyser.")
     interrupted = False
-    try:
-        for path in files:
-            report.documents.append(_scan_one(scanner, path, scan_options))
-    except KeyboardInterrupt:  # keep what was computed
-        interrupted = True
-        click.echo("Interrompu : le rapport contient les fichiers déjà analysés.", err=True)
-    finally:
-        scanner.close()
+    if scanner is None:
+        from conformcheck.batch.session import run_from_cli
+
+        interrupted = run_from_cli(targets, manifest, scan_options, report, (packs, index), extra_dirs, only_packs,
+                                   engine, jobs=jobs, timeout=timeout, force=force, results_path=results_path,
+                                   type_from_option=doc_type is not None,
+                                   roots=[*fichiers, *filter(None, [manifest_path])],
+                                   selected=frozenset(r.id for p in packs for r in p.rules) if policy else None,
+                                   quiet=quiet)
+    else:
+        try:
+            report.documents.append(scan_file(scanner, targets[0].path, scan_options))
+        except KeyboardInterrupt:  # keep what was computed
+            interrupted = True
+        finally:
+            scanner.close()
+    if interrupted:
+        click.echo("Interrompu : le rapport contient les fichiers déjà analysés"
+                   + (" ; passage non enregistré dans l'historique." if record_history or history_db else "."),
+                   err=True)
     if anonymiser:
         from conformcheck.analyze.redact import redact_report
 
@@ -161,6 +207,8 @@ def scan(fichiers: tuple[str, ...], formats: tuple[str, ...], outputs: tuple[str
     _emit(report, plan, {"show_all": show_all, "show_passed": show_passed, "quiet": quiet}, no_color)
     if interrupted:
         sys.exit(130)
+    if record_history or history_db:
+        _record_history(report, history_db)
     if any(d.status == "error" for d in report.documents):
         sys.exit(EXIT_INPUT)
     if threshold != "jamais":
@@ -194,16 +242,15 @@ def _write_baseline(report: Any, path: str) -> None:
     click.echo(f"Référence écrite dans {path} : {count} écart(s) enregistré(s).", err=True)
 
 
-def _scan_one(scanner: Any, path: str, options: Any) -> Any:
-    """One file; an unexpected failure becomes an error entry, never a traceback that stops the batch."""
-    from conformcheck.model import DocumentReport
+def _record_history(report: Any, db_path: str | None) -> None:
+    from conformcheck.history import default_db_path, record_run
 
+    path = Path(db_path) if db_path else default_db_path()
     try:
-        return scanner.scan_path(path, options)
-    except Exception as exc:  # noqa: BLE001 - the batch must go on; the error is reported for this file
-        return DocumentReport(path=path, status="error", error_code="erreur_interne",
-                              error=f"Erreur interne pendant l'analyse ({type(exc).__name__} : {exc}). "
-                                    "Signalez-la avec le fichier si possible.")
+        run_id = record_run(path, report, "scan")
+    except ConformcheckError as exc:
+        _fail(exc.message)
+    click.echo(f"Historique : passage n° {run_id} enregistré dans {path}.", err=True)
 
 
 def _emit(report: Any, plan: list[tuple[str, str | None]], options: dict[str, bool], no_color: bool) -> None:
@@ -314,6 +361,9 @@ def rules_test(only: tuple[str, ...], pack_dirs: tuple[str, ...], fmt: str) -> N
 
 
 cli_audit.register(cli)  # audit, synthese
+
+
+cli.add_command(history)
 
 
 @cli.command()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import tomllib
 from pathlib import Path
 from typing import Any
@@ -19,6 +20,13 @@ _CHOICES = {"regime": REGIMES, "mode": MODES, "type": DOC_TYPES, "fail_on": ("er
 
 class ConfigError(ConformcheckError):
     code = "configuration_invalide"
+
+
+def user_data_dir() -> Path:
+    """Where conformcheck keeps the user's files (batch results, history): $XDG_DATA_HOME/conformcheck, by
+    default ~/.local/share/conformcheck."""
+    base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+    return Path(base) / "conformcheck"
 
 
 def find_config(start: Path) -> Path | None:

@@ -143,3 +143,13 @@ class Scanner:
         except InputError as exc:
             return DocumentReport(path=str(path), status="error", error=exc.message, error_code=exc.code)
         return self.scan_document(doc, options)
+
+
+def scan_file(scanner: Scanner, path: str, options: ScanOptions) -> DocumentReport:
+    """One file; an unexpected failure becomes an error entry, never a traceback that stops the batch."""
+    try:
+        return scanner.scan_path(path, options)
+    except Exception as exc:  # noqa: BLE001 - the batch must go on; the error is reported for this file
+        return DocumentReport(path=path, status="error", error_code="erreur_interne",
+                              error=f"Erreur interne pendant l'analyse ({type(exc).__name__} : {exc}). "
+                                    "Signalez-la avec le fichier si possible.")

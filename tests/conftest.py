@@ -31,6 +31,18 @@ def private_rule_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Non
         os.environ["CONFORMCHECK_CACHE_DIR"] = previous
 
 
+@pytest.fixture(scope="session", autouse=True)
+def private_data_dir(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """Batches keep their results, and scans their history, in the user's data folder: not the tests'."""
+    previous = os.environ.get("XDG_DATA_HOME")
+    os.environ["XDG_DATA_HOME"] = str(tmp_path_factory.mktemp("donnees"))
+    yield
+    if previous is None:
+        del os.environ["XDG_DATA_HOME"]
+    else:
+        os.environ["XDG_DATA_HOME"] = previous
+
+
 @pytest.fixture(scope="session")
 def packs() -> list[Pack]:
     return load_packs(installed=False)

@@ -50,10 +50,10 @@ def test_batch_goes_on_after_bad_files_and_exits_3(tmp_path: Path) -> None:
     corrupt.write_bytes(b"%PDF-1.7\n1 0 obj garbage")
     image = tmp_path / "photo.docx"
     image.write_bytes(b"\x89PNG\r\n\x1a\n" + b"\0" * 64)
-    code, out = run("scan", str(empty), str(SAMPLES / "livret_conforme.pdf"), str(corrupt), str(image),
-                    str(tmp_path / "absent.pdf"), "--format", "json")
-    assert code == 3
-    docs = {Path(d["path"]).name: d for d in json.loads(out)["documents"]}
+    result = CliRunner().invoke(cli, ["scan", str(empty), str(SAMPLES / "livret_conforme.pdf"), str(corrupt),
+                                      str(image), str(tmp_path / "absent.pdf"), "--format", "json"])
+    assert result.exit_code == 3
+    docs = {Path(d["path"]).name: d for d in json.loads(result.stdout)["documents"]}
     assert docs["livret_conforme.pdf"]["status"] == "ok" and docs["livret_conforme.pdf"]["findings"]
     for name in ("vide.pdf", "abime.pdf", "photo.docx", "absent.pdf"):
         assert docs[name]["status"] == "error" and docs[name]["error"] and "Traceback" not in docs[name]["error"]
@@ -63,9 +63,9 @@ def test_batch_goes_on_after_bad_files_and_exits_3(tmp_path: Path) -> None:
 def test_folder_is_scanned_as_a_batch(tmp_path: Path) -> None:
     for name in ("devis_conforme.pdf", "reglement_conforme.docx"):
         (tmp_path / name).write_bytes((SAMPLES / name).read_bytes())
-    code, out = run("scan", str(tmp_path), "--format", "json")
-    assert code in (0, 1)
-    assert sorted(Path(d["path"]).name for d in json.loads(out)["documents"]) == [
+    result = CliRunner().invoke(cli, ["scan", str(tmp_path), "--format", "json"])
+    assert result.exit_code in (0, 1) and "Lot de 2 fichiers : 2 analysés" in result.stderr  # summary on stderr
+    assert sorted(Path(d["path"]).name for d in json.loads(result.stdout)["documents"]) == [
         "devis_conforme.pdf", "reglement_conforme.docx"]
 
 

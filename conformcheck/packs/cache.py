@@ -92,6 +92,16 @@ def rule_regexes(packs: list[RulePack]) -> list[str]:
     return list(patterns)
 
 
+def rules_fingerprint(extra_dirs: Iterable[str | Path] = (), only: Iterable[str] = (), bundled: bool = True,
+                      installed: bool = True) -> str:
+    """A short digest of what `load_rules` builds the rules from: batch results computed under another one are
+    not reused."""
+    import hashlib  # batches only (see _fingerprint)
+
+    dirs = _discover(extra_dirs, bundled, installed, os.environ.get("CONFORMCHECK_NO_CACHE") != "1")
+    return hashlib.sha256(_fingerprint(dirs, list(only)).encode()).hexdigest()[:32]
+
+
 def load_rules(extra_dirs: Iterable[str | Path] = (), only: Iterable[str] = (), bundled: bool = True,
                installed: bool = True) -> tuple[list[RulePack], PhraseIndex]:
     """Packs (in their runtime form) and phrase index, from the cache when the rule files and the code are

@@ -31,7 +31,8 @@ VALUE_NAMES_FR = {
     "sap_declare": "SAP déclaré", "prestataire": "prestataire", "mandataire": "mandataire",
     "mise_a_disposition": "mise à disposition",
 }
-SOURCE_NAMES_FR = {"option": "option", "config": "fichier de configuration", "document": "lu dans le document",
+SOURCE_NAMES_FR = {"option": "option", "config": "fichier de configuration", "manifeste": "manifeste des services",
+                   "document": "lu dans le document",
                    "inconnu": "inconnu"}
 
 

@@ -1,0 +1,103 @@
+"""`conformcheck history`: how each service's conformity rates moved between recorded runs."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+
+PACK_COLUMNS = ("casf", "consommation", "arrete2011", "nfx50056")
+
+
+def _percent(rate: float | None) -> str:
+    return "—" if rate is None else f"{rate * 100:.0f} %"
+
+
+def change_points(previous: float | None, current: float | None) -> float | None:
+    """The change between two rates, in percentage points (None when either is unknown)."""
+    if previous is None or current is None:
+        return None
+    return round((current - previous) * 100, 1)
+
+
+def change_fr(points: float | None) -> str:
+    if points is None:
+        return "—"
+    if points == 0:
+        return "= 0 pt"
+    arrow = "↑ +" if points > 0 else "↓ −"
+    return f"{arrow}{abs(points):.1f} pts".replace(".", ",")
+
+
+def _date_fr(started_at: str) -> str:
+    return started_at[:16].replace("T", " ")
+
+
+def _table(runs: list[Any]) -> list[str]:
+    packs = [p for p in PACK_COLUMNS if any(p in run.packs for run in runs)]
+    packs += sorted({p for run in runs for p in run.packs} - set(packs))
+    headers = ("Passage", "Commande", "Documents", "Erreurs", "Conformité", "Évolution", *packs)
+    rows = []
+    previous: float | None = None
+    for run in runs:
+        rows.append((_date_fr(run.started_at), run.command, str(run.documents), str(run.errors), _percent(run.rate),
+                     change_fr(change_points(previous, run.rate)), *(_percent(run.packs.get(p)) for p in packs)))
+        previous = run.rate if run.rate is not None else previous
+    widths = [max(len(h), *(len(r[i]) for r in rows)) for i, h in enumerate(headers)]
+
+    def line(cells: tuple[str, ...]) -> str:
+        return "  " + "  ".join(c.ljust(w) if i < 2 else c.rjust(w) for i, (c, w) in enumerate(zip(cells, widths,
+                                                                                                     strict=True)))
+
+    return [line(headers), *(line(r) for r in rows)]
+
+
+@click.command("history")
+@click.argument("services", nargs=-1, metavar="[SERVICE]...")
+@click.option("--history-db", "db_path", type=click.Path(dir_okay=False),
+              help="Base d'historique SQLite (défaut : historique.sqlite du dossier de données de l'utilisateur, "
+                   "~/.local/share/conformcheck).")
+@click.option("--format", "fmt", type=click.Choice(["texte", "json"]), default="texte", show_default=True)
+def history(services: tuple[str, ...], db_path: str | None, fmt: str) -> None:
+    """Montre l'évolution des taux de conformité de chaque service d'un passage à l'autre
+    (passages enregistrés par « conformcheck scan … --history »)."""
+    from conformcheck.errors import ConformcheckError
+    from conformcheck.history import default_db_path, service_history
+
+    path = Path(db_path) if db_path else default_db_path()
+    try:
+        found = service_history(path, services or None)
+    except ConformcheckError as exc:
+        click.echo(f"Erreur : {exc.message}", err=True)
+        sys.exit(2)
+    missing = [s for s in services if s not in found]
+    if missing:
+        known = ", ".join(service_history(path)) or "aucun"
+        click.echo(f"Erreur : service(s) absent(s) de l'historique : {', '.join(missing)}. Services connus : "
+                   f"{known}.", err=True)
+        sys.exit(2)
+    if fmt == "json":
+        payload = {}
+        for service, runs in found.items():
+            previous: float | None = None
+            items = []
+            for run in runs:
+                items.append({"run_id": run.run_id, "started_at": run.started_at, "command": run.command,
+                              "tool_version": run.tool_version, "documents": run.documents, "errors": run.errors,
+                              "rate": run.rate, "change_points": change_points(previous, run.rate),
+                              "packs": run.packs, "themes": run.themes})
+                previous = run.rate if run.rate is not None else previous
+            payload[service] = items
+        click.echo(json.dumps({"history_db": str(path), "services": payload}, ensure_ascii=False, indent=2))
+        return
+    if not found:
+        click.echo(f"Aucun passage enregistré dans {path}.")
+        return
+    blocks = []
+    for service, runs in found.items():
+        title = f"Service « {service} » — {len(runs)} passage{'s' if len(runs) > 1 else ''}"
+        blocks.append("\n".join([title, *_table(runs)]))
+    click.echo("\n\n".join(blocks))
