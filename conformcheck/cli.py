@@ -111,6 +111,9 @@ def cli() -> None:
 @click.option("--resultats", "results_path", type=click.Path(dir_okay=False), metavar="FICHIER.jsonl",
               help="Fichier des résultats du lot, complété au fil de l'analyse (défaut : dans "
                    "~/.local/share/conformcheck/lots/).")
+@click.option("--synthese", "syntheses", multiple=True, type=click.Path(dir_okay=False), metavar="FICHIER",
+              help="Écrit aussi la synthèse du lot par service (.html, .csv ou .xlsx ; répétable), comme "
+                   "« conformcheck synthese ».")
 @click.option("--history", "record_history", is_flag=True, help="Enregistre ce passage dans l'historique.")
 @click.option("--history-db", type=click.Path(dir_okay=False), metavar="CHEMIN",
               help="Base d'historique SQLite (défaut : ~/.local/share/conformcheck/historique.sqlite) ; implique "
@@ -122,7 +125,8 @@ def scan(fichiers: tuple[str, ...], formats: tuple[str, ...], outputs: tuple[str
          config_path: str | None, engine: str | None, show_all: bool, anonymiser: bool, select: tuple[str, ...],
          ignore: tuple[str, ...], severity: tuple[str, ...], waivers: str | None, baseline: str | None,
          write_baseline: str | None, recursive: bool, jobs: int | None, timeout: float | None, force: bool,
-         manifest_path: str | None, results_path: str | None, record_history: bool, history_db: str | None) -> None:
+         manifest_path: str | None, results_path: str | None, syntheses: tuple[str, ...], record_history: bool,
+         history_db: str | None) -> None:
     """Analyse un ou plusieurs documents (ou dossiers) et rend un rapport de conformité."""
     from conformcheck.config import find_config, load_config
     from conformcheck.model import Report, Severity, Status
@@ -209,6 +213,8 @@ def scan(fichiers: tuple[str, ...], formats: tuple[str, ...], outputs: tuple[str
         sys.exit(130)
     if record_history or history_db:
         _record_history(report, history_db)
+    if syntheses:
+        _write_syntheses(report, syntheses, with_trend=record_history or bool(history_db), history_db=history_db)
     if any(d.status == "error" for d in report.documents):
         sys.exit(EXIT_INPUT)
     if threshold != "jamais":
@@ -251,6 +257,20 @@ def _record_history(report: Any, db_path: str | None) -> None:
     except ConformcheckError as exc:
         _fail(exc.message)
     click.echo(f"Historique : passage n° {run_id} enregistré dans {path}.", err=True)
+
+
+def _write_syntheses(report: Any, paths: tuple[str, ...], with_trend: bool, history_db: str | None) -> None:
+    """The consolidated report of the batch, with each service's trend when the run is recorded."""
+    from conformcheck.cli_audit import service_trend_of
+    from conformcheck.consolidate import write_consolidated
+
+    trend = service_trend_of(history_db) if with_trend else None
+    for path in paths:
+        try:
+            write_consolidated(report.documents, path, trend=trend)
+        except ConformcheckError as exc:
+            _fail(exc.message)
+        click.echo(f"Synthèse écrite dans {path}.", err=True)
 
 
 def _emit(report: Any, plan: list[tuple[str, str | None]], options: dict[str, bool], no_color: bool) -> None:

@@ -43,8 +43,13 @@ def _write(text: str, output: str | None) -> None:
 @click.option("--date", "scan_date", type=click.DateTime(formats=["%Y-%m-%d"]), metavar="AAAA-MM-JJ",
               help="Date de référence (révision du règlement ; par défaut aujourd'hui).")
 @click.option("--pack", "pack_dirs", multiple=True, type=click.Path(), help="Dossier de pack supplémentaire.")
+@click.option("--service", metavar="NOM", help="Nom du service dans l'historique (défaut : le nom du dossier).")
+@click.option("--history", "record_history", is_flag=True, help="Enregistre ce pré-audit dans l'historique.")
+@click.option("--history-db", type=click.Path(dir_okay=False), metavar="CHEMIN",
+              help="Base d'historique SQLite (défaut : ~/.local/share/conformcheck/historique.sqlite) ; implique "
+                   "--history.")
 def audit(dossier: str, regime: str | None, mode: str | None, fmt: str, output: str | None, scan_date: Any,
-          pack_dirs: tuple[str, ...]) -> None:
+          pack_dirs: tuple[str, ...], service: str | None, record_history: bool, history_db: str | None) -> None:
     """Pré-audit du dossier documentaire d'un service : documents obligatoires manquants, contrôles entre
     documents, score de préparation et plan d'action."""
     from conformcheck.audit.render import render_html, render_json, render_text
@@ -66,8 +71,40 @@ def audit(dossier: str, regime: str | None, mode: str | None, fmt: str, output: 
         scanner.close()
     render = {"texte": render_text, "json": render_json, "html": render_html}[fmt]
     _write(render(report), output)
+    if record_history or history_db:
+        _record_audit(report, service or Path(dossier).resolve().name, history_db)
     gaps = [a for a in report.actions if a.blocking]
     sys.exit(EXIT_FINDINGS if gaps else EXIT_OK)
+
+
+def _record_audit(audit_report: Any, service: str, db_path: str | None) -> None:
+    """The audit's documents, under the service's name, and its readiness score, as one run of the history."""
+    from dataclasses import replace
+
+    from conformcheck.history import default_db_path, record_run
+    from conformcheck.model import Report
+
+    report = Report(tool_version=audit_report.tool_version, scan_date=audit_report.scan_date,
+                    documents=[replace(d.report, service=service) for d in audit_report.documents])
+    path = Path(db_path) if db_path else default_db_path()
+    try:
+        run_id = record_run(path, report, "audit", readiness=audit_report.readiness.score)
+    except ConformcheckError as exc:
+        _fail(exc.message)
+    click.echo(f"Historique : pré-audit n° {run_id} du service « {service} » enregistré dans {path}.", err=True)
+
+
+def service_trend_of(db_path: str | None) -> Any:
+    """Each service's trend from the history (None when no base is named and the default one does not exist)."""
+    from conformcheck.history import default_db_path, service_trend
+
+    path = Path(db_path) if db_path else default_db_path()
+    if db_path is None and not path.exists():
+        return None
+    try:
+        return service_trend(path)
+    except ConformcheckError as exc:
+        _fail(exc.message)
 
 
 @click.command()
@@ -76,7 +113,10 @@ def audit(dossier: str, regime: str | None, mode: str | None, fmt: str, output: 
               help="Fichier de synthèse (.html, .csv ou .xlsx) ; l'option peut être répétée.")
 @click.option("--format", "fmt", type=click.Choice(["html", "csv", "xlsx"]),
               help="Impose le format (sinon déduit de l'extension de chaque fichier).")
-def synthese(entrees: tuple[str, ...], outputs: tuple[str, ...], fmt: str | None) -> None:
+@click.option("--history-db", type=click.Path(dir_okay=False), metavar="CHEMIN",
+              help="Base d'historique dont la synthèse montre l'évolution de chaque service (défaut : "
+                   "~/.local/share/conformcheck/historique.sqlite, si elle existe).")
+def synthese(entrees: tuple[str, ...], outputs: tuple[str, ...], fmt: str | None, history_db: str | None) -> None:
     """Synthèse d'un réseau à partir de rapports JSON (« scan --format json ») ou de résultats d'analyse par
     lots (JSON Lines) : taux par service et par type de document, par thème, écarts les plus fréquents."""
     from conformcheck.consolidate import format_of, write_consolidated
@@ -88,8 +128,9 @@ def synthese(entrees: tuple[str, ...], outputs: tuple[str, ...], fmt: str | None
         documents = read_inputs(list(entrees))
         if not documents:
             _fail("aucun document dans les entrées.")
+        trend = service_trend_of(history_db)
         for output in outputs:
-            write_consolidated(documents, output, fmt)
+            write_consolidated(documents, output, fmt, trend=trend)
             click.echo(f"Synthèse écrite dans {output}.", err=True)
     except ConformcheckError as exc:
         _fail(exc.message)

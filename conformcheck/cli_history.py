@@ -39,12 +39,16 @@ def _date_fr(started_at: str) -> str:
 def _table(runs: list[Any]) -> list[str]:
     packs = [p for p in PACK_COLUMNS if any(p in run.packs for run in runs)]
     packs += sorted({p for run in runs for p in run.packs} - set(packs))
-    headers = ("Passage", "Commande", "Documents", "Erreurs", "Conformité", "Évolution", *packs)
+    audits = any(run.readiness is not None for run in runs)
+    headers = ("Passage", "Commande", "Documents", "Erreurs", "Conformité", "Évolution",
+               *(("Préparation",) if audits else ()), *packs)
     rows = []
     previous: float | None = None
     for run in runs:
+        readiness = (("—" if run.readiness is None else f"{run.readiness:.0f} %",) if audits else ())
         rows.append((_date_fr(run.started_at), run.command, str(run.documents), str(run.errors), _percent(run.rate),
-                     change_fr(change_points(previous, run.rate)), *(_percent(run.packs.get(p)) for p in packs)))
+                     change_fr(change_points(previous, run.rate)), *readiness,
+                     *(_percent(run.packs.get(p)) for p in packs)))
         previous = run.rate if run.rate is not None else previous
     widths = [max(len(h), *(len(r[i]) for r in rows)) for i, h in enumerate(headers)]
 
@@ -63,7 +67,7 @@ def _table(runs: list[Any]) -> list[str]:
 @click.option("--format", "fmt", type=click.Choice(["texte", "json"]), default="texte", show_default=True)
 def history(services: tuple[str, ...], db_path: str | None, fmt: str) -> None:
     """Montre l'évolution des taux de conformité de chaque service d'un passage à l'autre
-    (passages enregistrés par « conformcheck scan … --history »)."""
+    (passages enregistrés par « conformcheck scan … --history » et « conformcheck audit … --history »)."""
     from conformcheck.errors import ConformcheckError
     from conformcheck.history import default_db_path, service_history
 
@@ -88,6 +92,7 @@ def history(services: tuple[str, ...], db_path: str | None, fmt: str) -> None:
                 items.append({"run_id": run.run_id, "started_at": run.started_at, "command": run.command,
                               "tool_version": run.tool_version, "documents": run.documents, "errors": run.errors,
                               "rate": run.rate, "change_points": change_points(previous, run.rate),
+                              "readiness": run.readiness,
                               "packs": run.packs, "themes": run.themes})
                 previous = run.rate if run.rate is not None else previous
             payload[service] = items

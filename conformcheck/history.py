@@ -44,6 +44,10 @@ MIGRATIONS: tuple[str, ...] = (
         document_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE, theme TEXT NOT NULL,
         applicable INTEGER NOT NULL, met INTEGER NOT NULL, rate REAL, PRIMARY KEY (document_id, theme));
     """,
+    # 3: the readiness score (0–100) of an audit run; scans have none.
+    """
+    ALTER TABLE runs ADD COLUMN readiness REAL;
+    """,
 )
 
 
@@ -102,14 +106,16 @@ def _score_rows(document_id: int, scores: dict[str, Score]) -> list[tuple[Any, .
     return [(document_id, key, score.applicable, score.met, score.rate) for key, score in scores.items()]
 
 
-def record_run(db_path: Path, report: Report, command: str, started_at: datetime | None = None) -> int:
-    """Record a finished run (scan or audit) and every document of its report; returns the run's id."""
+def record_run(db_path: Path, report: Report, command: str, started_at: datetime | None = None,
+               readiness: float | None = None) -> int:
+    """Record a finished run (scan or audit, with the audit's readiness score) and every document of its
+    report; returns the run's id."""
     when = (started_at or datetime.now().astimezone()).isoformat(timespec="seconds")
     with open_history(db_path) as connection, connection:
         connection.execute("BEGIN IMMEDIATE")
         run_id = connection.execute(
-            "INSERT INTO runs (started_at, tool_version, command, reference_date) VALUES (?, ?, ?, ?)",
-            (when, report.tool_version, command, report.scan_date)).lastrowid
+            "INSERT INTO runs (started_at, tool_version, command, reference_date, readiness) VALUES (?, ?, ?, ?, ?)",
+            (when, report.tool_version, command, report.scan_date, readiness)).lastrowid
         for document in report.documents:
             overall = document.score.get("document")
             counts = {status: 0 for status in Status}
@@ -144,6 +150,7 @@ class ServiceRun:
     documents: int
     errors: int
     rate: float | None
+    readiness: float | None = None  # audit runs: the readiness score, 0–100
     packs: dict[str, float | None] = field(default_factory=dict)
     themes: dict[str, float | None] = field(default_factory=dict)
 
@@ -160,12 +167,13 @@ def service_history(db_path: Path, services: Iterable[str] | None = None) -> dic
     with open_history(db_path, create=False) as connection:
         rows = connection.execute(
             "SELECT r.id, r.started_at, r.command, r.tool_version, COALESCE(d.service, ?), COUNT(*),"
-            " SUM(d.status = 'error'), SUM(d.applicable), SUM(d.met)"
+            " SUM(d.status = 'error'), SUM(d.applicable), SUM(d.met), r.readiness"
             " FROM documents d JOIN runs r ON r.id = d.run_id"
             " GROUP BY r.id, COALESCE(d.service, ?) ORDER BY r.started_at, r.id", (NO_SERVICE, NO_SERVICE))
-        for run_id, started, command, version, service, count, errors, applicable, met in rows:
+        for run_id, started, command, version, service, count, errors, applicable, met, readiness in rows:
             if wanted is None or service in wanted:
-                entry = ServiceRun(run_id, started, command, version, count, errors, _rate(met, applicable))
+                entry = ServiceRun(run_id, started, command, version, count, errors, _rate(met, applicable),
+                                   readiness)
                 history.setdefault(service, []).append(entry)
                 by_key[(run_id, service)] = entry
         for table, attribute in (("pack_scores", "packs"), ("theme_scores", "themes")):

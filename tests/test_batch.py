@@ -24,7 +24,7 @@ from conformcheck.batch.store import ResultStore
 from conformcheck.cli import cli
 from conformcheck.packs.cache import load_rules
 from conformcheck.scan import ScanOptions
-from tests.batch_corpus import build_corpus
+from tests.batch_corpus import Corpus, build_corpus
 
 SAMPLES = Path(__file__).resolve().parent.parent / "samples"
 ROOT = SAMPLES.parent
@@ -284,6 +284,25 @@ def wait_for_lines(path: Path, count: int, process: subprocess.Popen[str], limit
     raise AssertionError(f"{path} n'a pas atteint {count} lignes")
 
 
+def check_syntheses(html: Path, xlsx: Path, csv_file: Path, corpus: Corpus) -> None:
+    """The network report of the batch: every service, the unreadable files, and service-01's rise."""
+    import csv
+
+    from openpyxl import load_workbook
+
+    workbook = load_workbook(xlsx, read_only=True)
+    services = [row[0] for row in workbook["Services"].iter_rows(min_row=2, values_only=True) if row[0]]
+    assert sorted(services) == sorted(corpus.services)
+    errors = list(workbook["Erreurs"].iter_rows(min_row=2, values_only=True))
+    assert len(errors) == len(corpus.corrupt) + len(corpus.image_only)
+    trend = [row for row in workbook["Évolution"].iter_rows(min_row=2, values_only=True) if row[0] == "service-01"]
+    assert len(trend) == 2 and trend[1][2] > trend[0][2]
+    rows = list(csv.DictReader(csv_file.open(encoding="utf-8-sig"), delimiter=";"))
+    assert len(rows) == len(corpus.files)
+    page = html.read_text(encoding="utf-8")
+    assert all(f">{service}<" in page for service in corpus.services) and "<script" not in page
+
+
 def test_big_batch_killed_resumed_and_its_history(tmp_path: Path) -> None:
     corpus = build_corpus(tmp_path / "livrables")
     assert len(corpus.files) >= 200 and len(corpus.services) == 20
@@ -326,8 +345,11 @@ def test_big_batch_killed_resumed_and_its_history(tmp_path: Path) -> None:
         (corpus.root / "service-01" / f"{kind}.docx").write_bytes((SAMPLES / f"{kind}_conforme.docx").read_bytes())
     for kind in ("contrat", "devis", "livret", "reglement"):
         (corpus.root / "service-01" / f"{kind}.pdf").write_bytes((SAMPLES / f"{kind}_conforme.pdf").read_bytes())
-    second = subprocess.run(cli_command(*args), env=env, cwd=ROOT, capture_output=True, text=True, timeout=300)
+    syntheses = [tmp_path / f"reseau.{ext}" for ext in ("html", "xlsx", "csv")]
+    second = subprocess.run(cli_command(*args, *(x for p in syntheses for x in ("--synthese", str(p)))), env=env,
+                            cwd=ROOT, capture_output=True, text=True, timeout=300)
     assert second.returncode == 3 and f"6 analysés, {len(corpus.files) - 6} repris" in second.stderr
+    check_syntheses(*syntheses, corpus)
 
     shown = subprocess.run(cli_command("history", "service-01", "service-02", "--history-db", str(history_db),
                                        "--format", "json"), env=env, cwd=ROOT, capture_output=True, text=True,

@@ -75,10 +75,11 @@ def test_a_version_1_database_is_migrated(tmp_path: Path) -> None:
     connection.close()
     record_run(db, report(document("a.pdf", "nord", [C, C, C, M])), "scan")
     with sqlite3.connect(db) as check:
-        assert check.execute("SELECT version FROM schema_version").fetchall() == [(2,)]
+        assert check.execute("SELECT version FROM schema_version").fetchall() == [(len(MIGRATIONS),)]
         assert check.execute("SELECT COUNT(*) FROM theme_scores").fetchone() == (1,)
     (old, new) = service_history(db)["nord"]
     assert (old.rate, old.themes, new.rate) == (0.25, {}, 0.75)
+    assert old.readiness is None and new.readiness is None  # column added by migration 3, empty for scans
 
 
 def test_newer_or_damaged_databases_are_refused_in_french(tmp_path: Path) -> None:
@@ -121,3 +122,30 @@ def test_scan_records_its_run_in_the_default_history(tmp_path: Path, monkeypatch
     assert result.exit_code in (0, 1) and "passage n° 1 enregistré" in result.stderr
     (runs,) = service_history(tmp_path / "conformcheck" / "historique.sqlite").values()
     assert runs[0].documents == 1 and runs[0].rate is not None
+
+
+def test_audits_are_recorded_with_their_readiness_and_feed_the_synthesis_trend(tmp_path: Path) -> None:
+    from openpyxl import load_workbook
+
+    services = Path(__file__).resolve().parent.parent / "samples" / "services"
+    db = tmp_path / "historique.sqlite"
+    runner = CliRunner()
+    for folder in ("incomplet", "complet"):  # the service completed its document set between two audits
+        result = runner.invoke(cli, ["audit", str(services / folder), "--service", "Les Tilleuls", "--date",
+                                     "2026-12-01", "--history-db", str(db), "--format", "json"])
+        assert result.exit_code in (0, 1), result.output
+    shown = json.loads(runner.invoke(cli, ["history", "Les Tilleuls", "--history-db", str(db), "--format",
+                                           "json"]).stdout)
+    before, after = shown["services"]["Les Tilleuls"]
+    assert before["command"] == after["command"] == "audit"
+    assert before["readiness"] < after["readiness"] == 100
+    table = runner.invoke(cli, ["history", "--history-db", str(db)]).stdout
+    assert "Préparation" in table and "100 %" in table
+
+    report = tmp_path / "rapport.json"
+    runner.invoke(cli, ["scan", str(services / "complet" / "contrat.md"), "-f", "json", "-o", str(report)])
+    workbook = tmp_path / "reseau.xlsx"
+    result = runner.invoke(cli, ["synthese", str(report), "-o", str(workbook), "--history-db", str(db)])
+    assert result.exit_code == 0, result.output
+    rows = list(load_workbook(workbook, read_only=True)["Évolution"].iter_rows(min_row=2, values_only=True))
+    assert [row[0] for row in rows] == ["Les Tilleuls", "Les Tilleuls"]
