@@ -1,50 +1,22 @@
-"""Command line: `conformcheck scan`, `conformcheck rules …`, `conformcheck schema`."""
+"""Command line entry point: the `conformcheck` group and its commands, each in its own module (`scan`:
+cli_scan, `rules`: cli_rules, `packs`: cli_packs, `audit` and `synthese`: cli_audit, `history`: cli_history)."""
 
 from __future__ import annotations
 
 import gc
 import json
-import os
-import sys
-from datetime import date
 from pathlib import Path
-from typing import Any
 
 import click
 
 from conformcheck import __version__, cli_audit, cli_fr, cli_packs
+from conformcheck.cli_common import fail, pause_gc, resume_gc
 from conformcheck.cli_history import history
+from conformcheck.cli_rules import rules
+from conformcheck.cli_scan import scan
 from conformcheck.errors import ConformcheckError
-from conformcheck.model import DOC_TYPES, MODES, REGIMES
-from conformcheck.report.formats import FORMATS, plan_outputs
-from conformcheck.report.formats import render as render_report
 
 cli_fr.install()
-
-EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_INPUT = 0, 1, 2, 3
-FAIL_ON = ("error", "warning", "info", "jamais")
-
-
-def _fail(message: str) -> None:
-    click.echo(f"Erreur : {message}", err=True)
-    sys.exit(EXIT_USAGE)
-
-
-def _targets(paths: tuple[str, ...], recursive: bool, manifest: Any) -> list[Any]:
-    """The files to scan (see batch/files.py); with a manifest and no path, the files the manifest names."""
-    from conformcheck.batch.files import expand
-
-    if manifest is not None and not paths:
-        from conformcheck.batch.session import manifest_targets
-
-        return manifest_targets(manifest)
-    found = expand(paths, recursive)
-    for folder in found.empty_folders:
-        click.echo(f"Attention : aucun document (.pdf, .docx, .txt, .md) dans le dossier {folder}.", err=True)
-    if found.deeper_skipped:
-        click.echo(f"Remarque : {found.deeper_skipped} document(s) rangé(s) plus bas que les dossiers de service "
-                   "ignoré(s) ; ajoutez -r pour les analyser.", err=True)
-    return found.targets
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]},
@@ -53,337 +25,6 @@ def _targets(paths: tuple[str, ...], recursive: bool, manifest: Any) -> list[Any
 def cli() -> None:
     """Vérifie la conformité réglementaire des documents des services à domicile
     (livret d'accueil, règlement de fonctionnement, contrat / DIPC, devis)."""
-
-
-@cli.command(epilog="Lots : un dossier donné est un lot dont les sous-dossiers de premier niveau sont les services "
-                    "(livrables/<service>/…) ; sans -r, seuls les documents du dossier et de ces sous-dossiers sont "
-                    "analysés, avec -r ceux de tous les niveaux. Plusieurs fichiers ou un dossier sont analysés en "
-                    "parallèle ; chaque résultat est enregistré dès qu'il est prêt, et une nouvelle exécution "
-                    "reprend les fichiers inchangés.")
-@click.argument("fichiers", nargs=-1)
-@click.option("-f", "--format", "formats", multiple=True, type=click.Choice(FORMATS),
-              help="Format du rapport (défaut : texte) : texte, json, html (page autonome), sarif, junit (XML), csv, "
-              "md. Répétable : le n-ième -f va avec le n-ième -o ; un -o sans -f prend le format de son extension "
-              "(.txt, .json, .html, .sarif, .xml, .csv, .md) ; un seul format sans -o va sur la sortie standard.")
-@click.option("-o", "--output", "outputs", multiple=True, type=click.Path(dir_okay=False),
-              help="Écrit le rapport dans ce fichier (répétable, voir -f).")
-@click.option("--show-passed", is_flag=True, help="Rapport texte : liste aussi les exigences conformes.")
-@click.option("-q", "--quiet", is_flag=True, help="N'affiche qu'une ligne de bilan par document (et les erreurs).")
-@click.option("--no-color", is_flag=True, help="Sans couleurs (aussi avec la variable d'environnement NO_COLOR).")
-@click.option("--pack", "pack_dirs", multiple=True, type=click.Path(), help="Dossier de pack supplémentaire.")
-@click.option("--seulement", "only_packs", multiple=True, metavar="PACK",
-              help="N'utilise que ce pack (casf, consommation…).")
-@click.option("--regime", type=click.Choice(REGIMES), help="Régime du service.")
-@click.option("--mode", type=click.Choice(MODES), help="Mode d'intervention.")
-@click.option("--hors-etablissement/--en-etablissement", "hors_etablissement", default=None,
-              help="Contrat signé hors établissement (au domicile) ou non.")
-@click.option("--prix-mensuel", type=float, metavar="EUROS", help="Prix mensuel TTC de la prestation, en euros.")
-@click.option("--type", "doc_type", type=click.Choice(DOC_TYPES), help="Impose le type de document.")
-@click.option("--date", "scan_date", type=click.DateTime(formats=["%Y-%m-%d"]), metavar="AAAA-MM-JJ",
-              help="Juge selon le droit en vigueur ce jour-là ; date de référence des contrôles de "
-              "fraîcheur (AAAA-MM-JJ ; par défaut aujourd'hui).")
-@click.option("--fail-on", type=click.Choice(FAIL_ON), help="Gravité à partir de laquelle le code de sortie est 1 "
-              "(défaut : error).")
-@click.option("--config", "config_path", type=click.Path(dir_okay=False), help="Fichier de configuration TOML.")
-@click.option("--moteur", "engine", type=click.Choice(["durable", "python"]), help="Moteur de règles.")
-@click.option("--tout", "show_all", is_flag=True, help="Liste aussi les exigences non applicables.")
-@click.option("--anonymiser", is_flag=True, help="Masque les noms de personnes dans les extraits (plus lent : "
-              "charge le modèle de langue français).")
-@click.option("--select", multiple=True, metavar="MOTIF", help="N'évalue que ces règles (identifiant, pack, "
-              "préfixe ou motif comme casf.livret.*).")
-@click.option("--ignore", multiple=True, metavar="MOTIF", help="N'évalue pas ces règles.")
-@click.option("--severity", multiple=True, metavar="MOTIF=GRAVITÉ", help="Change la gravité de règles "
-              "(error, warning, info), par exemple casf.livret.*=warning.")
-@click.option("--waivers", type=click.Path(dir_okay=False), help="Fichier TOML des dérogations décidées.")
-@click.option("--baseline", type=click.Path(dir_okay=False), help="Référence : n'affiche que les écarts nouveaux.")
-@click.option("--write-baseline", type=click.Path(dir_okay=False), help="Enregistre les écarts actuels comme "
-              "référence.")
-@click.option("-r", "--recursif", "recursive", is_flag=True,
-              help="Dossiers : analyse aussi les documents des sous-dossiers à toute profondeur.")
-@click.option("-j", "--jobs", type=click.IntRange(min=1), metavar="N",
-              help="Nombre de processus d'analyse en parallèle (défaut : nombre de cœurs).")
-@click.option("--timeout", type=click.FloatRange(min=0, min_open=True), metavar="SECONDES",
-              help="Durée maximale d'analyse d'un fichier du lot (défaut : 120) ; au-delà, il est signalé en erreur.")
-@click.option("--force", is_flag=True, help="Réanalyse tous les fichiers, même inchangés depuis le dernier passage.")
-@click.option("--manifest", "manifest_path", type=click.Path(dir_okay=False),
-              help="CSV des services (colonnes chemin, service, regime, mode…) ; sans FICHIERS, analyse ce qu'il "
-                   "liste.")
-@click.option("--resultats", "results_path", type=click.Path(dir_okay=False), metavar="FICHIER.jsonl",
-              help="Fichier des résultats du lot, complété au fil de l'analyse (défaut : dans "
-                   "~/.local/share/conformcheck/lots/).")
-@click.option("--synthese", "syntheses", multiple=True, type=click.Path(dir_okay=False), metavar="FICHIER",
-              help="Écrit aussi la synthèse du lot par service (.html, .csv ou .xlsx ; répétable), comme "
-                   "« conformcheck synthese ».")
-@click.option("--history", "record_history", is_flag=True, help="Enregistre ce passage dans l'historique.")
-@click.option("--history-db", type=click.Path(dir_okay=False), metavar="CHEMIN",
-              help="Base d'historique SQLite (défaut : ~/.local/share/conformcheck/historique.sqlite) ; implique "
-                   "--history.")
-def scan(fichiers: tuple[str, ...], formats: tuple[str, ...], outputs: tuple[str, ...], show_passed: bool,
-         quiet: bool, no_color: bool, pack_dirs: tuple[str, ...],
-         only_packs: tuple[str, ...], regime: str | None, mode: str | None, hors_etablissement: bool | None,
-         prix_mensuel: float | None, doc_type: str | None, scan_date: Any, fail_on: str | None,
-         config_path: str | None, engine: str | None, show_all: bool, anonymiser: bool, select: tuple[str, ...],
-         ignore: tuple[str, ...], severity: tuple[str, ...], waivers: str | None, baseline: str | None,
-         write_baseline: str | None, recursive: bool, jobs: int | None, timeout: float | None, force: bool,
-         manifest_path: str | None, results_path: str | None, syntheses: tuple[str, ...], record_history: bool,
-         history_db: str | None) -> None:
-    """Analyse un ou plusieurs documents (ou dossiers) et rend un rapport de conformité."""
-    from conformcheck.config import find_config, load_config
-    from conformcheck.model import Report, Severity, Status
-    from conformcheck.packs.cache import load_rules
-    from conformcheck.scan import Scanner, ScanOptions, scan_file
-
-    try:
-        plan = plan_outputs(formats, outputs)
-    except ValueError as exc:
-        _fail(str(exc))
-    try:
-        config_file = Path(config_path) if config_path else find_config(Path.cwd())
-        config = load_config(config_file) if config_file else {}
-    except ConformcheckError as exc:
-        _fail(exc.message)
-    given: dict[str, object] = {}
-    sources: dict[str, str] = {}
-    options = {"regime": regime, "mode": mode, "hors_etablissement": hors_etablissement,
-               "prix_mensuel": prix_mensuel}
-    for key in ("regime", "mode", "hors_etablissement", "prix_mensuel", "majeur", "mineurs",
-                "habilite_aide_sociale", "plan_aide"):
-        if options.get(key) is not None:
-            given[key], sources[key] = options[key], "option"
-        elif key in config:
-            given[key], sources[key] = config[key], "config"
-    when = scan_date.date() if scan_date else (date.fromisoformat(str(config["date"])) if "date" in config
-                                               else date.today())
-    threshold = fail_on or config.get("fail_on", "error")
-    try:
-        manifest = None
-        if manifest_path:
-            from conformcheck.batch.manifest import load_manifest
-
-            manifest = load_manifest(Path(manifest_path))
-        targets = _targets(fichiers, recursive, manifest)
-        if not targets:
-            _fail("aucun fichier à analyser.")
-        batch = (len(targets) > 1 or targets[0].in_folder or manifest is not None
-                 or any(x is not None for x in (jobs, timeout, results_path)) or force)
-        extra_dirs = [*config.get("packs", []), *pack_dirs]
-        policy = _policy(config, select, ignore, severity, waivers, baseline)
-        packs, index = load_rules(extra_dirs=extra_dirs, only=only_packs)
-        if policy:
-            packs = policy.select_rules(packs)
-        engine = engine or config.get("engine", "durable")
-        scanner = None if batch else Scanner(packs, engine=engine, index=index)
-    except ConformcheckError as exc:
-        _fail(exc.message)
-    _resume_gc()
-    scan_options = ScanOptions(context=given, context_sources=sources, doc_type=doc_type or config.get("type"),
-                               scan_date=when)
-    report = Report(tool_version=__version__, scan_date=when.isoformat())
-    interrupted = False
-    if scanner is None:
-        from conformcheck.batch.session import run_from_cli
-
-        interrupted = run_from_cli(targets, manifest, scan_options, report, (packs, index), extra_dirs, only_packs,
-                                   engine, jobs=jobs, timeout=timeout, force=force, results_path=results_path,
-                                   type_from_option=doc_type is not None,
-                                   roots=[*fichiers, *filter(None, [manifest_path])],
-                                   selected=frozenset(r.id for p in packs for r in p.rules) if policy else None,
-                                   quiet=quiet)
-    else:
-        try:
-            report.documents.append(scan_file(scanner, targets[0].path, scan_options))
-        except KeyboardInterrupt:  # keep what was computed
-            interrupted = True
-        finally:
-            scanner.close()
-    if interrupted:
-        click.echo("Interrompu : le rapport contient les fichiers déjà analysés"
-                   + (" ; passage non enregistré dans l'historique." if record_history or history_db else "."),
-                   err=True)
-    if anonymiser:
-        from conformcheck.analyze.redact import redact_report
-
-        redact_report(report)
-    if policy:
-        policy.apply(report, when)
-    if write_baseline:
-        _write_baseline(report, write_baseline)
-    _emit(report, plan, {"show_all": show_all, "show_passed": show_passed, "quiet": quiet}, no_color)
-    if interrupted:
-        sys.exit(130)
-    if record_history or history_db:
-        _record_history(report, history_db)
-    if syntheses:
-        _write_syntheses(report, syntheses, with_trend=record_history or bool(history_db), history_db=history_db)
-    if any(d.status == "error" for d in report.documents):
-        sys.exit(EXIT_INPUT)
-    if threshold != "jamais":
-        rank = Severity(threshold).rank
-        failing = [f for d in report.documents for f in d.findings if f.status in (Status.manquant, Status.non_conforme)
-                   and f.severity.rank >= rank and not f.waiver and not f.baseline]  # accepted or known: see policy
-        if failing:
-            sys.exit(EXIT_FINDINGS)
-    sys.exit(EXIT_OK)
-
-
-def _policy(config: dict[str, Any], select: tuple[str, ...], ignore: tuple[str, ...], severity: tuple[str, ...],
-            waivers: str | None, baseline: str | None) -> Any:
-    """The service's policy (policy.py), or None when neither the options nor the config file set one."""
-    from conformcheck.config import POLICY_KEYS
-
-    if not (select or ignore or severity or waivers or baseline or any(k in config for k in POLICY_KEYS)):
-        return None
-    from conformcheck.policy import build_policy
-
-    return build_policy(config, select, ignore, severity, waivers, baseline)
-
-
-def _write_baseline(report: Any, path: str) -> None:
-    from conformcheck.policy import write_baseline
-
-    try:
-        count = write_baseline(report, Path(path))
-    except ConformcheckError as exc:
-        _fail(exc.message)
-    click.echo(f"Référence écrite dans {path} : {count} écart(s) enregistré(s).", err=True)
-
-
-def _record_history(report: Any, db_path: str | None) -> None:
-    from conformcheck.history import default_db_path, record_run
-
-    path = Path(db_path) if db_path else default_db_path()
-    try:
-        run_id = record_run(path, report, "scan")
-    except ConformcheckError as exc:
-        _fail(exc.message)
-    click.echo(f"Historique : passage n° {run_id} enregistré dans {path}.", err=True)
-
-
-def _write_syntheses(report: Any, paths: tuple[str, ...], with_trend: bool, history_db: str | None) -> None:
-    """The consolidated report of the batch, with each service's trend when the run is recorded."""
-    from conformcheck.cli_audit import service_trend_of
-    from conformcheck.consolidate import write_consolidated
-
-    trend = service_trend_of(history_db) if with_trend else None
-    for path in paths:
-        try:
-            write_consolidated(report.documents, path, trend=trend)
-        except ConformcheckError as exc:
-            _fail(exc.message)
-        click.echo(f"Synthèse écrite dans {path}.", err=True)
-
-
-def _emit(report: Any, plan: list[tuple[str, str | None]], options: dict[str, bool], no_color: bool) -> None:
-    """Writes each (format, file) of the plan; None is the standard output. Colours only on a terminal."""
-    color = not no_color and not os.environ.get("NO_COLOR") and sys.stdout.isatty()
-    if options["quiet"] and all(output for _, output in plan):
-        plan = [*plan, ("texte", None)]  # the one-line summaries still reach the terminal
-    failed = False
-    for fmt, output in plan:
-        text = render_report(report, fmt, **options, color=color and output is None)
-        if output is None:
-            click.echo(text, nl=False)
-            continue
-        try:
-            Path(output).write_text(text, encoding="utf-8")
-        except OSError as exc:
-            click.echo(f"Erreur : impossible d'écrire {output} ({exc}).", err=True)
-            failed = True
-            continue
-        if not options["quiet"]:
-            click.echo(f"Rapport {fmt} écrit dans {output}.", err=True)
-    if failed:
-        sys.exit(EXIT_USAGE)
-
-
-@cli.group()
-def rules() -> None:
-    """Consulter et documenter les règles des packs."""
-    _resume_gc()  # `rules test` runs hundreds of examples: their garbage is collected as usual
-
-
-def _packs(pack_dirs: tuple[str, ...], only: tuple[str, ...]) -> Any:
-    from conformcheck.packs.loader import load_packs
-
-    try:
-        return load_packs(extra_dirs=pack_dirs, only=only)
-    except ConformcheckError as exc:
-        _fail(exc.message)
-
-
-@rules.command("list")
-@click.option("--pack", "only", multiple=True, metavar="PACK",
-              help="Identifiant de pack (casf, consommation, arrete2011, nfx50056).")
-@click.option("--pack-dir", "pack_dirs", multiple=True, type=click.Path(), help="Dossier de pack supplémentaire.")
-@click.option("--format", "fmt", type=click.Choice(["texte", "json"]), default="texte", show_default=True)
-def rules_list(only: tuple[str, ...], pack_dirs: tuple[str, ...], fmt: str) -> None:
-    """Liste les règles chargées."""
-    from conformcheck.model import SEVERITY_LABELS_FR
-
-    packs = _packs(pack_dirs, only)
-    if fmt == "json":
-        rows = [{"id": r.id, "pack": p.meta.id, "title": r.title, "kind": r.kind.value, "severity": r.severity.value,
-                 "doc_types": list(r.applies_to.doc_types), "legacy": r.legacy,
-                 "parts": [f"{r.id}.{part.id}" for part in r.parts]} for p in packs for r in p.rules]
-        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
-        return
-    for pack in packs:
-        click.echo(f"{pack.meta.id} — {pack.meta.title} ({len(pack.rules)} règles)")
-        for rule in sorted(pack.rules, key=lambda r: r.id):
-            click.echo(f"  {rule.id:<58} {SEVERITY_LABELS_FR[rule.severity]:<16} {rule.title}")
-
-
-@rules.command("show")
-@click.argument("rule_id")
-@click.option("--pack-dir", "pack_dirs", multiple=True, type=click.Path())
-def rules_show(rule_id: str, pack_dirs: tuple[str, ...]) -> None:
-    """Affiche une règle : références, applicabilité, exemples."""
-    from conformcheck.report.rules_doc import rule_markdown
-
-    for pack in _packs(pack_dirs, ()):
-        for rule in pack.rules:
-            if rule.id == rule_id:
-                click.echo(rule_markdown(rule))
-                return
-    _fail(f"règle inconnue : {rule_id} (voir « conformcheck rules list »).")
-
-
-@rules.command("doc")
-@click.option("--pack", "only", multiple=True, metavar="PACK", help="Identifiant de pack.")
-@click.option("--pack-dir", "pack_dirs", multiple=True, type=click.Path())
-@click.option("-o", "--output-dir", type=click.Path(file_okay=False), help="Écrit un fichier <pack>.md par pack.")
-def rules_doc(only: tuple[str, ...], pack_dirs: tuple[str, ...], output_dir: str | None) -> None:
-    """Écrit la référence Markdown des règles."""
-    from conformcheck.report.rules_doc import pack_markdown
-
-    packs = _packs(pack_dirs, only)
-    if output_dir is None:
-        click.echo("\n\n".join(pack_markdown(p) for p in packs))
-        return
-    folder = Path(output_dir)
-    folder.mkdir(parents=True, exist_ok=True)
-    for pack in packs:
-        target = folder / f"{pack.meta.id}.md"
-        target.write_text(pack_markdown(pack) + "\n", encoding="utf-8")
-        click.echo(f"{target} : {len(pack.rules)} règles.")
-
-
-@rules.command("test")
-@click.option("--pack", "only", multiple=True, metavar="PACK", help="Identifiant de pack.")
-@click.option("--pack-dir", "pack_dirs", multiple=True, type=click.Path())
-@click.option("--format", "fmt", type=click.Choice(["texte", "json"]), default="texte", show_default=True)
-def rules_test(only: tuple[str, ...], pack_dirs: tuple[str, ...], fmt: str) -> None:
-    """Vérifie les exemples de chaque règle (pour les auteurs de packs ; voir aussi « packs test »)."""
-    from conformcheck.cli_packs import run_tests
-
-    packs = _packs(pack_dirs, only)
-    run_tests(packs, {p.meta.id for p in packs}, [], fmt)
-
-
-cli_audit.register(cli)  # audit, synthese
-
-
-cli.add_command(history)
 
 
 @cli.command()
@@ -402,37 +43,22 @@ def schema(editor: bool, output_dir: str) -> None:
     click.echo(json.dumps(json_schema(), ensure_ascii=False, indent=2))
 
 
-# The garbage collector is paused while a command starts (imports, then the rules, phrase index and regex
-# plans: ~100,000 objects that live until the process ends): it would traverse them again and again, only
-# to find no garbage (~8 ms of a 10-page scan). Once they are loaded they are frozen out of its reach and
-# it runs again, so a batch of documents is collected as usual.
-_gc_paused = False
-
-
-def _resume_gc() -> None:
-    global _gc_paused
-    if _gc_paused:
-        _gc_paused = False
-        gc.freeze()
-        gc.enable()
-
-
-cli.add_command(cli_packs.packs)
+for command in (scan, rules, cli_packs.packs, history):
+    cli.add_command(command)
+cli_audit.register(cli)  # audit, synthese
 
 
 def main(gc_paused: bool = False) -> None:
     """The `conformcheck` command. `gc_paused`: the caller disabled the garbage collector for us (see
     __main__.py); otherwise it is paused here, unless the caller had disabled it on purpose."""
-    global _gc_paused
     if gc_paused or gc.isenabled():
-        gc.disable()
-        _gc_paused = True
+        pause_gc()
     try:
         cli(standalone_mode=True)
     except ConformcheckError as exc:
-        _fail(exc.message)
+        fail(exc.message)
     finally:
-        _resume_gc()
+        resume_gc()
         # The process ends here. Its last garbage collection would traverse every object still alive (rules,
         # phrase index, regex plans: ~100,000) to find cycles nobody will reuse (~20 ms of a 10-page scan);
         # frozen, they are skipped. Atexit handlers and refcount deallocation still run as usual.

@@ -11,15 +11,9 @@ from typing import Any
 
 import click
 
+from conformcheck.cli_common import EXIT_FINDINGS, EXIT_OK, fail
 from conformcheck.errors import ConformcheckError
 from conformcheck.model import MODES, REGIMES
-
-EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
-
-
-def _fail(message: str) -> None:
-    click.echo(f"Erreur : {message}", err=True)
-    sys.exit(EXIT_USAGE)
 
 
 def _write(text: str, output: str | None) -> None:
@@ -29,7 +23,7 @@ def _write(text: str, output: str | None) -> None:
     try:
         Path(output).write_text(text, encoding="utf-8")
     except OSError as exc:
-        _fail(f"impossible d'écrire {output} ({exc.strerror or exc}).")
+        fail(f"impossible d'écrire {output} ({exc.strerror or exc}).")
     click.echo(f"Rapport écrit dans {output}.", err=True)
 
 
@@ -62,7 +56,7 @@ def audit(dossier: str, regime: str | None, mode: str | None, fmt: str, output: 
         packs, index = load_rules(extra_dirs=list(pack_dirs))
         scanner = Scanner(packs, index=index)
     except ConformcheckError as exc:
-        _fail(exc.message)
+        fail(exc.message)
     options = ScanOptions(context=dict(given), context_sources=dict.fromkeys(given, "option"),
                           scan_date=scan_date.date() if scan_date else date.today())
     try:
@@ -90,7 +84,7 @@ def _record_audit(audit_report: Any, service: str, db_path: str | None) -> None:
     try:
         run_id = record_run(path, report, "audit", readiness=audit_report.readiness.score)
     except ConformcheckError as exc:
-        _fail(exc.message)
+        fail(exc.message)
     click.echo(f"Historique : pré-audit n° {run_id} du service « {service} » enregistré dans {path}.", err=True)
 
 
@@ -104,7 +98,7 @@ def service_trend_of(db_path: str | None) -> Any:
     try:
         return service_trend(path)
     except ConformcheckError as exc:
-        _fail(exc.message)
+        fail(exc.message)
 
 
 @click.command()
@@ -127,13 +121,13 @@ def synthese(entrees: tuple[str, ...], outputs: tuple[str, ...], fmt: str | None
             format_of(output, fmt)
         documents = read_inputs(list(entrees))
         if not documents:
-            _fail("aucun document dans les entrées.")
+            fail("aucun document dans les entrées.")
         trend = service_trend_of(history_db)
         for output in outputs:
             write_consolidated(documents, output, fmt, trend=trend)
             click.echo(f"Synthèse écrite dans {output}.", err=True)
     except ConformcheckError as exc:
-        _fail(exc.message)
+        fail(exc.message)
     sys.exit(EXIT_OK)
 
 

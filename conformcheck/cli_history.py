@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import json
-import sys
 from pathlib import Path
 from typing import Any
 
 import click
+
+from conformcheck.cli_common import fail
 
 PACK_COLUMNS = ("casf", "consommation", "arrete2011", "nfx50056")
 
@@ -75,14 +76,11 @@ def history(services: tuple[str, ...], db_path: str | None, fmt: str) -> None:
     try:
         found = service_history(path, services or None)
     except ConformcheckError as exc:
-        click.echo(f"Erreur : {exc.message}", err=True)
-        sys.exit(2)
+        fail(exc.message)
     missing = [s for s in services if s not in found]
     if missing:
         known = ", ".join(service_history(path)) or "aucun"
-        click.echo(f"Erreur : service(s) absent(s) de l'historique : {', '.join(missing)}. Services connus : "
-                   f"{known}.", err=True)
-        sys.exit(2)
+        fail(f"service(s) absent(s) de l'historique : {', '.join(missing)}. Services connus : {known}.")
     if fmt == "json":
         payload = {}
         for service, runs in found.items():

@@ -10,23 +10,17 @@ from typing import Any
 
 import click
 
+from conformcheck.cli_common import fail, resume_gc
 from conformcheck.errors import ConformcheckError, PackError
 
 PACK_NAME = re.compile(r"^[a-z][a-z0-9_]*$")
 TEMPLATE_MARK = "__NOM__"
 
 
-def _fail(message: str) -> None:
-    click.echo(f"Erreur : {message}", err=True)
-    sys.exit(2)
-
-
 @click.group()
 def packs() -> None:
     """Créer, tester et vérifier des packs de règles."""
-    from conformcheck.cli import _resume_gc
-
-    _resume_gc()  # tests run hundreds of examples: their garbage is collected as usual
+    resume_gc()  # tests run hundreds of examples: their garbage is collected as usual
 
 
 def _given_dirs(folders: tuple[str, ...]) -> list[Path]:
@@ -62,7 +56,7 @@ def packs_list(pack_dirs: tuple[str, ...], fmt: str) -> None:
         origins.update({d: "dossier" for d in _given_dirs(pack_dirs)})
         loaded = load_pack_dirs(list(origins))
     except ConformcheckError as exc:
-        _fail(exc.message)
+        fail(exc.message)
     rows = [{"id": p.meta.id, "title": p.meta.title, "version": p.meta.version, "rules": len(p.rules),
              "origin": origins[Path(p.root)], "path": p.root} for p in loaded]
     if fmt == "json":
@@ -82,11 +76,11 @@ def packs_new(nom: str, dossier: str) -> None:
     from importlib import resources
 
     if not PACK_NAME.match(nom):
-        _fail(f"nom de pack invalide « {nom} » : lettres minuscules, chiffres et _, en commençant par une lettre "
+        fail(f"nom de pack invalide « {nom} » : lettres minuscules, chiffres et _, en commençant par une lettre "
               "(il sert d'identifiant de pack, de préfixe des règles et de nom de module Python).")
     target = Path(dossier) / nom
     if target.exists():
-        _fail(f"{target} existe déjà : choisissez un autre nom ou un autre dossier.")
+        fail(f"{target} existe déjà : choisissez un autre nom ou un autre dossier.")
     templates = resources.files("conformcheck.packs") / "templates"
     written = []
     for source, relative in _template_files(templates, Path()):
@@ -132,7 +126,7 @@ def run_tests(packs_loaded: list[Any], tested: set[str], fixture_dirs: list[Path
     try:
         results = run_pack_tests(packs_loaded, tested, fixture_dirs)
     except FixtureError as exc:
-        _fail(str(exc))
+        fail(str(exc))
     failures = sum(len(r.failures) for r in results)
     checks = sum(r.checks for r in results)
     if fmt == "json":
@@ -162,10 +156,10 @@ def packs_test(dossiers: tuple[str, ...], fmt: str) -> None:
         given = _given_dirs(dossiers)
         loaded = load_pack_dirs(_with_others(given))
     except ConformcheckError as exc:
-        _fail(exc.message)
+        fail(exc.message)
     tested = {p.meta.id for p in loaded if Path(p.root) in given}
     if not tested:
-        _fail(f"aucun pack ({PACK_FILE}) dans {', '.join(dossiers)}.")
+        fail(f"aucun pack ({PACK_FILE}) dans {', '.join(dossiers)}.")
     run_tests(loaded, tested, _fixture_dirs(dossiers, given), fmt)
 
 
@@ -183,7 +177,7 @@ def packs_check(dossiers: tuple[str, ...], fmt: str) -> None:
         given = _given_dirs(dossiers)
         others = [load_pack(d) for d in _with_others(given) if d not in given]  # ids only: no `same_as` needed
     except ConformcheckError as exc:
-        _fail(exc.message)
+        fail(exc.message)
     issues: list[Issue] = []
     checked = []
     for directory in given:

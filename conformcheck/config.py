@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import tomllib
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -66,6 +67,12 @@ def load_config(path: Path) -> dict[str, Any]:
     if "severity" in data and not isinstance(data["severity"], dict):
         raise ConfigError(f"{path} : « severity » doit être une table, par exemple [severity] "
                           "\"casf.livret.*\" = \"warning\".")
+    if "date" in data:
+        try:
+            data["date"] = date.fromisoformat(str(data["date"]))
+        except ValueError:
+            raise ConfigError(f"{path} : « date = {data['date']!r} » invalide ; attendu AAAA-MM-JJ, par exemple "
+                              "date = 2026-12-01.") from None
     if "packs" in data:
         data["packs"] = [str((path.parent / p).resolve()) for p in data["packs"]]
     for key in ("waivers", "baseline"):

@@ -90,6 +90,9 @@ def test_bad_config_and_bad_pack_are_usage_errors(tmp_path: Path) -> None:
     bad.write_text('regime = "inconnu"\n', encoding="utf-8")
     code, out = run("scan", str(SAMPLES / "devis_conforme.pdf"), "--config", str(bad))
     assert code == 2 and "regime" in out
+    bad.write_text('date = "2026-13-01"\n', encoding="utf-8")
+    code, out = run("scan", str(SAMPLES / "devis_conforme.pdf"), "--config", str(bad))
+    assert code == 2 and "AAAA-MM-JJ" in out
     code, out = run("scan", str(SAMPLES / "devis_conforme.pdf"), "--pack", str(tmp_path / "absent"))
     assert code == 2 and "n'existe pas" in out
 
