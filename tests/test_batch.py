@@ -391,3 +391,12 @@ def test_spawned_workers_load_the_rules_themselves(monkeypatch: pytest.MonkeyPat
     run_pool(tasks, WorkerSpec("durable"), jobs=2, timeout=60,
              on_result=lambda task, report: results.__setitem__(task.index, report))
     assert [(results[i].status, results[i].doc_type) for i in (0, 1)] == [("ok", "devis"), ("ok", "livret_accueil")]
+
+
+def test_spawned_workers_keep_the_policy_s_rule_selection(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("conformcheck.batch.runner._start_method", lambda: "spawn")
+    kept = frozenset({"conso.devis.obligation", "conso.devis.mentions.date_redaction"})
+    results = {}
+    run_pool([Task(0, str(SAMPLES / "devis_conforme.pdf"), ScanOptions())], WorkerSpec("durable", selected=kept),
+             jobs=1, timeout=60, on_result=lambda task, report: results.__setitem__(task.index, report))
+    assert {f.rule_id for f in results[0].findings} == kept

@@ -82,8 +82,8 @@ def _worker_main(spec: WorkerSpec, conn: Connection) -> None:
 class _Worker:
     def __init__(self, context: Any, spec: WorkerSpec) -> None:
         self.conn, child_conn = context.Pipe()
-        worker_spec = spec if context.get_start_method() == "fork" else WorkerSpec(spec.engine, spec.extra_dirs,
-                                                                                    spec.only)
+        # Spawned workers load the rules themselves: what was loaded here cannot travel cheaply.
+        worker_spec = spec if context.get_start_method() == "fork" else replace(spec, rules=None)
         self.process = context.Process(target=_worker_main, args=(worker_spec, child_conn), daemon=True)
         self.process.start()
         child_conn.close()
