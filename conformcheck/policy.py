@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from conformcheck.errors import ConformcheckError
-from conformcheck.model import OPEN_STATUSES, Finding, Report, Score, Severity, Status, Waiver
+from conformcheck.model import OPEN_STATUSES, Finding, Report, Score, Severity, Waiver
 from conformcheck.packs.runtime import Rule, RulePack
 from conformcheck.scan import theme_scores
 
@@ -95,11 +95,6 @@ class Policy:
 def _waiver_covers(waiver: Waiver, finding: Finding, path: str) -> bool:
     return (rule_matches(waiver.rule, finding.rule_id, finding.pack)
             and (fnmatchcase(path, waiver.documents) or fnmatchcase(Path(path).name, waiver.documents)))
-
-
-def is_new_gap(finding: Finding) -> bool:
-    """A gap the service has neither accepted (waiver) nor already recorded (baseline)."""
-    return finding.status in (Status.manquant, Status.non_conforme) and not finding.waiver and not finding.baseline
 
 
 # --- waivers file ------------------------------------------------------------------------------------------
