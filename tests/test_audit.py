@@ -167,10 +167,11 @@ def test_audit_html_in_chromium(incomplet, tmp_path, chromium):
               for r in page.query_selector_all("tr[data-check]")}
     actions = [li.get_attribute("data-blocking") for li in page.query_selector_all("ol.actions li")]
     sections = [h.inner_text() for h in page.query_selector_all("h2")]
+    fits = page.evaluate("document.documentElement.scrollWidth <= document.documentElement.clientWidth")
     page.screenshot(path=str(tmp_path / "audit.png"), full_page=True)
     page.emulate_media(media="print")
     page.pdf(path=str(tmp_path / "audit.pdf"), prefer_css_page_size=True)
-    assert not visit.errors
+    assert not visit.errors and fits
     assert all(url.startswith("file://") for url in visit.requests)
     readiness = data["readiness"]
     assert figures == {"readiness": f"{readiness['score']:.0f} %",

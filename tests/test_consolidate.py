@@ -129,3 +129,39 @@ def test_html_in_chromium(documents, tmp_path, chromium):
     assert services == {s.service: (str(s.rate.rate), str(s.blocking)) for s in summary.services}
     assert gaps == [g.rule_id for g in summary.top_gaps]
     assert len(trends) == 2
+
+
+def test_html_fits_the_page_and_prints_on_a4(documents, tmp_path, chromium):
+    """Long service names and paths (no space to break at) wrap inside their cells: nothing wider than the window
+    at 1100 px, every service × document type cell visible, and an A4 print with the key figures on page 1."""
+    import dataclasses
+
+    import pypdfium2
+
+    from conformcheck.report.html_base import BASE_CSS
+
+    folder = "/srv/partage/" + "documents_remis_aux_personnes_accompagnees_" * 4
+    long = [dataclasses.replace(d, path=folder + d.path.rsplit("/", 1)[-1],
+                                service="Service d'aide et d'accompagnement à domicile du Val de Saône et des Monts "
+                                        "du Lyonnais") for d in documents[:4]]
+    out = tmp_path / "synthese.html"
+    write_consolidated(documents + long, out, trend=TREND)
+    html = out.read_text(encoding="utf-8")
+    assert BASE_CSS in html and 'class="masthead"' in html  # the single-document report's look
+    visit = chromium(out)
+    page = visit.page
+    width = page.evaluate("document.documentElement.clientWidth")
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    wider = page.evaluate("w => [...document.querySelectorAll('main *')].filter(e => e.getBoundingClientRect().right"
+                          " > w).map(e => e.outerHTML.slice(0, 80))", width)
+    assert wider == []
+    assert page.locator("tr[data-service] .badge").count() == 4 * len(summarize(documents + long).services)
+    page.emulate_media(media="print")
+    page.pdf(path=str(tmp_path / "synthese.pdf"), prefer_css_page_size=True)
+    assert not visit.errors
+    pdf = pypdfium2.PdfDocument(str(tmp_path / "synthese.pdf"))
+    width_pt, height_pt = pdf[0].get_size()
+    first_page = " ".join(pdf[0].get_textpage().get_text_range().split())
+    pdf.close()
+    assert (round(width_pt), round(height_pt)) == (595, 842)
+    assert "Taux de conformité du réseau" in first_page and "Constats bloquants" in first_page
