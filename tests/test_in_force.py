@@ -65,8 +65,27 @@ def test_a_2015_contract_is_judged_by_2015_law() -> None:
     assert old_numbers["reason"].startswith("Texte pas encore en vigueur le 01/03/2015 : Ordonnance n° 2016-301")
     mediation = then["conso.contrat.mediation_information"]
     assert mediation["status"] == "non_applicable" and "01/07/2016" in mediation["reason"]
-    # Rules whose texts were in force in 2015 are still judged.
-    assert then["casf.contrat.duree_indeterminee"]["status"] == today["casf.contrat.duree_indeterminee"]["status"]
+    # Obligations that existed in 2015 under the old numbering are still judged (loi Hamon, 13 June 2014)...
+    assert then["conso.contrat.retractation_delai"]["status"] == "non_conforme"  # 7 days instead of 14
+    assert then["casf.contrat.cout_previsionnel"]["status"] == today["casf.contrat.cout_previsionnel"]["status"] != (
+        "non_applicable")
+    # ...while a rule from a later text is non applicable, saying from when it applies.
+    cdi = then["casf.contrat.duree_indeterminee"]
+    assert cdi["status"] == "non_applicable"
+    assert cdi["reason"].startswith("Texte pas encore en vigueur le 01/03/2015 : L347-1 al. 1")
+    assert "(en vigueur à partir du 30/06/2023)" in cdi["reason"]
+    assert today["casf.contrat.duree_indeterminee"]["status"] == "non_conforme"
+
+
+def test_the_agrement_rules_apply_from_the_2018_text_on() -> None:
+    """The 2018 specification (JO 5 October 2018) applies from 6 October 2018, not only after its 2023 amendment."""
+    sample = SAMPLES / "contrat_defectueux.pdf"
+    context = ("--regime", "sap_agree", "--mode", "mandataire")
+    for day in ("2020-06-01", "2026-12-01"):
+        findings = scan(sample, *context, "--date", day)
+        for rule_id in ("arrete2011.contrat.ecrit_signe", "arrete2011.contrat.mandat_clarte_employeur",
+                        "arrete2011.contrat.continuite"):
+            assert findings[rule_id]["status"] != "non_applicable", (day, rule_id, findings[rule_id])
 
 
 def test_a_future_date_shows_what_a_coming_reform_will_ask(tmp_path: Path) -> None:
