@@ -42,3 +42,16 @@ def test_rule_does_not_pass_on_an_empty_document(python_scanner: Scanner, rule_i
     doc_type = str(context.pop("doc_type", rule.applies_to.doc_types[0]))
     facts = python_scanner.facts(example_document("Document."), ScanOptions(context=context, doc_type=doc_type))
     assert python_scanner.evaluate(facts, [rule])[0].status != Status.conforme
+
+
+def test_an_example_can_lay_out_headings_and_pages() -> None:
+    from conformcheck.model import BlockKind
+    from conformcheck.packs.examples import example_document
+
+    doc = example_document("# Règlement intérieur\nPremier paragraphe.\n---\n## Annexe\nSur la page deux.")
+    assert [(b.page, b.kind, b.level, b.text) for b in doc.blocks] == [
+        (1, BlockKind.heading, 1, "Règlement intérieur"), (1, BlockKind.paragraph, 0, "Premier paragraphe."),
+        (2, BlockKind.heading, 2, "Annexe"), (2, BlockKind.paragraph, 0, "Sur la page deux.")]
+    assert doc.pages == 2
+    single = example_document("Une seule phrase # pas un titre.")
+    assert [(b.page, b.kind) for b in single.blocks] == [(1, BlockKind.paragraph)]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from conformcheck.model import Block, Document, Finding, Status
+from conformcheck.model import Block, BlockKind, Document, Finding, Status
 from conformcheck.packs.runtime import in_force_periods
 from conformcheck.packs.schema import Rule, RuleKind
 from conformcheck.scan import Scanner, ScanOptions
@@ -13,8 +13,27 @@ PASS_STATUSES = {Status.conforme}
 FAIL_STATUSES = {Status.manquant, Status.non_conforme}
 
 
+PAGE_BREAK = "---"
+
+
 def example_document(text: str) -> Document:
-    return Document.from_blocks("exemple", "text", [Block(page=1, order=0, text=text)])
+    """An example as a document. One line is one paragraph on page 1. Several lines lay out a short document,
+    for rules that look at headings or at the first page: a line starting with `#` is a heading (`##` a level-2
+    one), a line `---` starts a new page, any other line is a paragraph."""
+    if "\n" not in text:
+        return Document.from_blocks("exemple", "text", [Block(page=1, order=0, text=text)])
+    blocks: list[Block] = []
+    page = 1
+    for line in (line.strip() for line in text.splitlines()):
+        if line == PAGE_BREAK:
+            page += 1
+        elif line.startswith("#"):
+            level = len(line) - len(line.lstrip("#"))
+            blocks.append(Block(page=page, order=len(blocks), kind=BlockKind.heading, level=level,
+                                text=line[level:].strip()))
+        elif line:
+            blocks.append(Block(page=page, order=len(blocks), text=line))
+    return Document.from_blocks("exemple", "text", blocks, pages=page)
 
 
 def example_context(rule: Rule) -> dict[str, object]:

@@ -30,6 +30,11 @@ def applicability_fr(applies: AppliesTo) -> str:
     return " ; ".join(bits)
 
 
+def _one_line(example: str) -> str:
+    """A laid-out example (headings, pages: see packs/examples.py) on one Markdown line."""
+    return " / ".join(line.strip() for line in example.strip().splitlines() if line.strip())
+
+
 def rule_markdown(rule: Rule) -> str:
     lines = [f"### `{rule.id}` — {rule.title}", ""]
     status = " (règle historique : texte abrogé)" if rule.legacy else ""
@@ -46,9 +51,9 @@ def rule_markdown(rule: Rule) -> str:
     if rule.parts:
         lines.append("- **Éléments** : " + " ; ".join(part.label for part in rule.parts))
     lines.append("- **Exemples conformes** :")
-    lines.extend(f"  - « {text} »" for text in rule.examples.pass_)
+    lines.extend(f"  - « {_one_line(text)} »" for text in rule.examples.pass_)
     lines.append("- **Exemples non conformes** :")
-    lines.extend(f"  - « {text} »" for text in rule.examples.fail)
+    lines.extend(f"  - « {_one_line(text)} »" for text in rule.examples.fail)
     return "\n".join(lines)
 
 
