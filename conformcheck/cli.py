@@ -9,14 +9,12 @@ from pathlib import Path
 
 import click
 
-from conformcheck import __version__, cli_audit, cli_fr, cli_packs
+from conformcheck import __version__, cli_audit, cli_packs
 from conformcheck.cli_common import fail, pause_gc, resume_gc
 from conformcheck.cli_history import history
 from conformcheck.cli_rules import rules
 from conformcheck.cli_scan import scan
-from conformcheck.errors import ConformcheckError
-
-cli_fr.install()
+from conformcheck.errors import ConformcheckError, os_error_fr
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]},
@@ -37,7 +35,11 @@ def schema(editor: bool, output_dir: str) -> None:
     from conformcheck.packs.schema import json_schema, write_editor_schemas
 
     if editor:
-        for path in write_editor_schemas(Path(output_dir)):
+        try:
+            written = write_editor_schemas(Path(output_dir))
+        except OSError as exc:
+            fail(f"impossible d'écrire les schémas dans {output_dir} ({os_error_fr(exc)}).")
+        for path in written:
             click.echo(f"Schéma écrit : {path}")
         return
     click.echo(json.dumps(json_schema(), ensure_ascii=False, indent=2))

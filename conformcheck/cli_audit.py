@@ -11,8 +11,8 @@ from typing import Any
 
 import click
 
-from conformcheck.cli_common import EXIT_FINDINGS, EXIT_OK, fail
-from conformcheck.errors import ConformcheckError
+from conformcheck.cli_common import EXIT_FINDINGS, EXIT_INPUT, EXIT_OK, EXIT_USAGE, fail, write_output
+from conformcheck.errors import ConformcheckError, InputError
 from conformcheck.model import MODES, REGIMES
 
 
@@ -20,10 +20,8 @@ def _write(text: str, output: str | None) -> None:
     if not output:
         click.echo(text, nl=False)
         return
-    try:
-        Path(output).write_text(text, encoding="utf-8")
-    except OSError as exc:
-        fail(f"impossible d'écrire {output} ({exc.strerror or exc}).")
+    if not write_output(output, text):
+        sys.exit(EXIT_USAGE)
     click.echo(f"Rapport écrit dans {output}.", err=True)
 
 
@@ -47,10 +45,12 @@ def audit(dossier: str, regime: str | None, mode: str | None, fmt: str, output: 
     """Pré-audit du dossier documentaire d'un service : documents obligatoires manquants, contrôles entre
     documents, score de préparation et plan d'action."""
     from conformcheck.audit.render import render_html, render_json, render_text
-    from conformcheck.audit.run import run_audit
+    from conformcheck.audit.run import files_of, run_audit
     from conformcheck.packs.cache import load_rules
     from conformcheck.scan import Scanner, ScanOptions
 
+    if not files_of(Path(dossier)):  # as `scan` of an empty folder: nothing to audit is no passed audit
+        fail(f"aucun document (.pdf, .docx, .txt, .md) dans le dossier {dossier}.")
     given = {key: value for key, value in (("regime", regime), ("mode", mode)) if value is not None}
     try:
         packs, index = load_rules(extra_dirs=list(pack_dirs))
@@ -67,8 +67,10 @@ def audit(dossier: str, regime: str | None, mode: str | None, fmt: str, output: 
     _write(render(report), output)
     if record_history or history_db:
         _record_audit(report, service or Path(dossier).resolve().name, history_db)
-    gaps = [a for a in report.actions if a.blocking]
-    sys.exit(EXIT_FINDINGS if gaps else EXIT_OK)
+    # The exit codes of `scan`: an unreadable document first, then a blocking gap.
+    if any(d.report.status == "error" for d in report.documents):
+        sys.exit(EXIT_INPUT)
+    sys.exit(EXIT_FINDINGS if any(a.blocking for a in report.actions) else EXIT_OK)
 
 
 def _record_audit(audit_report: Any, service: str, db_path: str | None) -> None:
@@ -126,6 +128,8 @@ def synthese(entrees: tuple[str, ...], outputs: tuple[str, ...], fmt: str | None
         for output in outputs:
             write_consolidated(documents, output, fmt, trend=trend)
             click.echo(f"Synthèse écrite dans {output}.", err=True)
+    except InputError as exc:  # an input report that cannot be read, as an unreadable document for `scan`
+        fail(exc.message, EXIT_INPUT)
     except ConformcheckError as exc:
         fail(exc.message)
     sys.exit(EXIT_OK)

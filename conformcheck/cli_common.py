@@ -1,20 +1,40 @@
-"""What every command shares: exit codes, the French usage error, and the garbage collector's pause."""
+"""What every command shares: exit codes, the French usage error, writing a report file, and the garbage
+collector's pause."""
 
 from __future__ import annotations
 
 import gc
 import sys
+from pathlib import Path
 from typing import NoReturn
 
 import click
 
+from conformcheck import cli_fr
+
+# Before any command module declares its options: click names a path parameter (« fichier », « dossier »)
+# when the parameter is declared, so installed later, the catalogue would leave « File 'x' est un dossier ».
+cli_fr.install()
+
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_INPUT = 0, 1, 2, 3
 
 
-def fail(message: str) -> NoReturn:
-    """A usage or pack error: a French message on stderr and exit code 2."""
+def fail(message: str, exit_code: int = EXIT_USAGE) -> NoReturn:
+    """A French message on stderr and the exit code: 2 (usage or pack error) unless told otherwise."""
     click.echo(f"Erreur : {message}", err=True)
-    sys.exit(EXIT_USAGE)
+    sys.exit(exit_code)
+
+
+def write_output(path: str | Path, text: str) -> bool:
+    """Writes a report file; on failure tells why in French on stderr and returns False."""
+    from conformcheck.errors import os_error_fr
+
+    try:
+        Path(path).write_text(text, encoding="utf-8")
+    except OSError as exc:
+        click.echo(f"Erreur : impossible d'écrire {path} ({os_error_fr(exc)}).", err=True)
+        return False
+    return True
 
 
 # The garbage collector is paused while a command starts (imports, then the rules, phrase index and regex

@@ -9,12 +9,7 @@ from typing import Any
 import click
 
 from conformcheck.cli_common import fail
-
-PACK_COLUMNS = ("casf", "consommation", "arrete2011", "nfx50056")
-
-
-def _percent(rate: float | None) -> str:
-    return "—" if rate is None else f"{rate * 100:.0f} %"
+from conformcheck.report.labels import PACK_NAMES_FR, date_fr, percent
 
 
 def change_points(previous: float | None, current: float | None) -> float | None:
@@ -34,11 +29,12 @@ def change_fr(points: float | None) -> str:
 
 
 def _date_fr(started_at: str) -> str:
-    return started_at[:16].replace("T", " ")
+    """« 2026-12-01T10:05:00+01:00 » as « 01/12/2026 10:05 »."""
+    return f"{date_fr(started_at)} {started_at[11:16]}".rstrip()
 
 
 def _table(runs: list[Any]) -> list[str]:
-    packs = [p for p in PACK_COLUMNS if any(p in run.packs for run in runs)]
+    packs = [p for p in PACK_NAMES_FR if any(p in run.packs for run in runs)]  # the bundled packs first
     packs += sorted({p for run in runs for p in run.packs} - set(packs))
     audits = any(run.readiness is not None for run in runs)
     headers = ("Passage", "Commande", "Documents", "Erreurs", "Conformité", "Évolution",
@@ -47,9 +43,9 @@ def _table(runs: list[Any]) -> list[str]:
     previous: float | None = None
     for run in runs:
         readiness = (("—" if run.readiness is None else f"{run.readiness:.0f} %",) if audits else ())
-        rows.append((_date_fr(run.started_at), run.command, str(run.documents), str(run.errors), _percent(run.rate),
+        rows.append((_date_fr(run.started_at), run.command, str(run.documents), str(run.errors), percent(run.rate),
                      change_fr(change_points(previous, run.rate)), *readiness,
-                     *(_percent(run.packs.get(p)) for p in packs)))
+                     *(percent(run.packs.get(p)) for p in packs)))
         previous = run.rate if run.rate is not None else previous
     widths = [max(len(h), *(len(r[i]) for r in rows)) for i, h in enumerate(headers)]
 

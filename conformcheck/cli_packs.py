@@ -11,7 +11,7 @@ from typing import Any
 import click
 
 from conformcheck.cli_common import fail, resume_gc
-from conformcheck.errors import ConformcheckError, PackError
+from conformcheck.errors import ConformcheckError, PackError, os_error_fr
 
 PACK_NAME = re.compile(r"^[a-z][a-z0-9_]*$")
 TEMPLATE_MARK = "__NOM__"
@@ -81,17 +81,20 @@ def packs_new(nom: str, dossier: str) -> None:
     target = Path(dossier) / nom
     if target.exists():
         fail(f"{target} existe déjà : choisissez un autre nom ou un autre dossier.")
-    templates = resources.files("conformcheck.packs") / "templates"
-    written = []
-    for source, relative in _template_files(templates, Path()):
-        destination = target / str(relative).replace(TEMPLATE_MARK, nom)
-        destination.parent.mkdir(parents=True, exist_ok=True)
-        text = source.read_text(encoding="utf-8").replace(TEMPLATE_MARK, nom)
-        destination.with_name(destination.name.removesuffix(".tmpl")).write_text(text, encoding="utf-8")
-        written.append(destination)
     from conformcheck.packs.schema import write_editor_schemas
 
-    written.extend(write_editor_schemas(target / "schemas"))  # those of this conformcheck version
+    templates = resources.files("conformcheck.packs") / "templates"
+    written = []
+    try:
+        for source, relative in _template_files(templates, Path()):
+            destination = target / str(relative).replace(TEMPLATE_MARK, nom)
+            destination.parent.mkdir(parents=True, exist_ok=True)
+            text = source.read_text(encoding="utf-8").replace(TEMPLATE_MARK, nom)
+            destination.with_name(destination.name.removesuffix(".tmpl")).write_text(text, encoding="utf-8")
+            written.append(destination)
+        written.extend(write_editor_schemas(target / "schemas"))  # those of this conformcheck version
+    except OSError as exc:
+        fail(f"impossible de créer le pack dans {target} ({os_error_fr(exc)}).")
     click.echo(f"Pack « {nom} » créé dans {target} ({len(written)} fichiers). Ensuite :\n"
                f"  conformcheck packs check {target}\n  conformcheck packs test {target}\n"
                f"  pip install {target if target.is_absolute() else f'./{target}'}"

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import json
+import sys
 from pathlib import Path
 from typing import Any
 
 import click
 
-from conformcheck.cli_common import fail, resume_gc
-from conformcheck.errors import ConformcheckError
+from conformcheck.cli_common import EXIT_USAGE, fail, resume_gc, write_output
+from conformcheck.errors import ConformcheckError, os_error_fr
 
 
 @click.group()
@@ -77,10 +78,14 @@ def rules_doc(only: tuple[str, ...], pack_dirs: tuple[str, ...], output_dir: str
         click.echo("\n\n".join(pack_markdown(p) for p in packs))
         return
     folder = Path(output_dir)
-    folder.mkdir(parents=True, exist_ok=True)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        fail(f"impossible de créer le dossier {folder} ({os_error_fr(exc)}).")
     for pack in packs:
         target = folder / f"{pack.meta.id}.md"
-        target.write_text(pack_markdown(pack) + "\n", encoding="utf-8")
+        if not write_output(target, pack_markdown(pack) + "\n"):
+            sys.exit(EXIT_USAGE)
         click.echo(f"{target} : {len(pack.rules)} règles.")
 
 

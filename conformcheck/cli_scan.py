@@ -11,7 +11,7 @@ from typing import Any
 import click
 
 from conformcheck import __version__
-from conformcheck.cli_common import EXIT_FINDINGS, EXIT_INPUT, EXIT_OK, EXIT_USAGE, fail, resume_gc
+from conformcheck.cli_common import EXIT_FINDINGS, EXIT_INPUT, EXIT_OK, EXIT_USAGE, fail, resume_gc, write_output
 from conformcheck.errors import ConformcheckError
 from conformcheck.model import DOC_TYPES, MODES, REGIMES
 from conformcheck.report.formats import FORMATS, plan_outputs
@@ -278,10 +278,7 @@ def _emit(report: Any, plan: list[tuple[str, str | None]], options: dict[str, bo
         if output is None:
             click.echo(text, nl=False)
             continue
-        try:
-            Path(output).write_text(text, encoding="utf-8")
-        except OSError as exc:
-            click.echo(f"Erreur : impossible d'écrire {output} ({exc}).", err=True)
+        if not write_output(output, text):
             failed = True
             continue
         if not options["quiet"]:

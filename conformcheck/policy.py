@@ -11,12 +11,12 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass, field, replace
-from datetime import date
+from datetime import date, datetime
 from fnmatch import fnmatchcase
 from pathlib import Path
 from typing import Any
 
-from conformcheck.errors import ConformcheckError
+from conformcheck.errors import ConformcheckError, os_error_fr
 from conformcheck.model import OPEN_STATUSES, Finding, Report, Score, Severity, Waiver
 from conformcheck.packs.runtime import Rule, RulePack
 from conformcheck.scan import theme_scores
@@ -106,7 +106,9 @@ def load_waivers(path: Path) -> list[Waiver]:
 
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+    except OSError as exc:
+        raise PolicyError(f"Fichier de dérogations illisible {path} : {os_error_fr(exc)}.") from exc
+    except (UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
         raise PolicyError(f"Fichier de dérogations illisible {path} : {exc}") from exc
     unknown = set(data) - {"derogation"}
     if unknown or not isinstance(data.get("derogation", []), list):
@@ -115,6 +117,8 @@ def load_waivers(path: Path) -> list[Waiver]:
     waivers = []
     for number, entry in enumerate(data.get("derogation", []), start=1):
         where = f"{path}, dérogation n° {number}"
+        if not isinstance(entry, dict):
+            raise PolicyError(f"{where} : une dérogation est une table [[derogation]].")
         entry = {"documents": "*", **entry}
         extra = set(entry) - set(WAIVER_KEYS)
         missing = set(WAIVER_KEYS) - set(entry)
@@ -124,7 +128,7 @@ def load_waivers(path: Path) -> list[Waiver]:
                 + ([f"clé(s) obligatoire(s) absente(s) : {', '.join(sorted(missing))}"] if missing else []))
                 + f". Clés attendues : {', '.join(WAIVER_KEYS)}.")
         expires = entry["expire_le"]
-        if not isinstance(expires, date):
+        if not isinstance(expires, date) or isinstance(expires, datetime):  # a date and time is no date
             raise PolicyError(f"{where} : « expire_le » doit être une date AAAA-MM-JJ (sans guillemets), "
                               f"pas {expires!r}.")
         texts = {key: entry[key] for key in ("regle", "documents", "motif", "decide_par")}
@@ -159,18 +163,25 @@ def write_baseline(report: Report, path: Path) -> int:
     try:
         path.write_text(json.dumps(payload, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     except OSError as exc:
-        raise PolicyError(f"Impossible d'écrire la référence {path} : {exc}") from exc
+        raise PolicyError(f"Impossible d'écrire la référence {path} : {os_error_fr(exc)}.") from exc
     return len(entries)
 
 
 def load_baseline(path: Path) -> set[tuple[str, str]]:
+    unreadable = f"Référence illisible {path} (à créer avec --write-baseline)"
     try:
         data: Any = json.loads(path.read_text(encoding="utf-8"))
-        if data.get("version") != BASELINE_VERSION:
-            raise ValueError(f"version {data.get('version')!r} inconnue")
+    except OSError as exc:
+        raise PolicyError(f"{unreadable} : {os_error_fr(exc)}.") from exc
+    except (UnicodeDecodeError, ValueError) as exc:
+        raise PolicyError(f"{unreadable} : ce n'est pas un fichier JSON ({exc}).") from exc
+    if not isinstance(data, dict) or data.get("version") != BASELINE_VERSION:
+        raise PolicyError(f"{unreadable} : ce n'est pas une référence de version {BASELINE_VERSION} écrite par "
+                          "--write-baseline.")
+    try:
         return {(entry["regle"], entry["cle"]) for entry in data["ecarts"]}
-    except (OSError, UnicodeDecodeError, ValueError, KeyError, TypeError, AttributeError) as exc:
-        raise PolicyError(f"Référence illisible {path} (à créer avec --write-baseline) : {exc}") from exc
+    except (KeyError, TypeError) as exc:
+        raise PolicyError(f"{unreadable} : liste « ecarts » mal formée.") from exc
 
 
 def build_policy(config: dict[str, Any], select: tuple[str, ...] = (), ignore: tuple[str, ...] = (),

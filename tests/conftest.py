@@ -19,28 +19,27 @@ ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "samples"
 
 
+def _private_folder(variable: str, folder: Path) -> Iterator[None]:
+    """`variable` names `folder` while the tests run, then gets its previous value back."""
+    previous = os.environ.get(variable)
+    os.environ[variable] = str(folder)
+    yield
+    if previous is None:
+        del os.environ[variable]
+    else:
+        os.environ[variable] = previous
+
+
 @pytest.fixture(scope="session", autouse=True)
 def private_rule_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
     """The CLI caches compiled packs; tests use a cache of their own, not the user's."""
-    previous = os.environ.get("CONFORMCHECK_CACHE_DIR")
-    os.environ["CONFORMCHECK_CACHE_DIR"] = str(tmp_path_factory.mktemp("cache"))
-    yield
-    if previous is None:
-        del os.environ["CONFORMCHECK_CACHE_DIR"]
-    else:
-        os.environ["CONFORMCHECK_CACHE_DIR"] = previous
+    yield from _private_folder("CONFORMCHECK_CACHE_DIR", tmp_path_factory.mktemp("cache"))
 
 
 @pytest.fixture(scope="session", autouse=True)
 def private_data_dir(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
     """Batches keep their results, and scans their history, in the user's data folder: not the tests'."""
-    previous = os.environ.get("XDG_DATA_HOME")
-    os.environ["XDG_DATA_HOME"] = str(tmp_path_factory.mktemp("donnees"))
-    yield
-    if previous is None:
-        del os.environ["XDG_DATA_HOME"]
-    else:
-        os.environ["XDG_DATA_HOME"] = previous
+    yield from _private_folder("XDG_DATA_HOME", tmp_path_factory.mktemp("donnees"))
 
 
 @pytest.fixture(scope="session")

@@ -187,3 +187,13 @@ def test_audit_html_in_chromium(incomplet, tmp_path, chromium):
     width, height = pdf[0].get_size()
     assert len(pdf) >= 2 and (round(width), round(height)) == (595, 842)  # A4 in points
     pdf.close()
+
+
+def test_audit_of_an_empty_folder_or_an_unreadable_document(tmp_path: Path) -> None:
+    """As `scan`: nothing to audit is a usage error (2), an unreadable document the input error (3)."""
+    runner = CliRunner()
+    result = runner.invoke(cli, ["audit", str(tmp_path)])
+    assert result.exit_code == 2 and "aucun document" in result.output
+    (tmp_path / "contrat.pdf").write_bytes(b"%PDF-1.4\ntronque")
+    result = runner.invoke(cli, ["audit", str(tmp_path), "--date", "2026-12-01"])
+    assert result.exit_code == 3 and "contrat.pdf : illisible" in result.output

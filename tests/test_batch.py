@@ -147,6 +147,10 @@ def test_cli_manifest_alone_scans_what_it_lists(tmp_path: Path) -> None:
     assert code == 3
     code, _, err = run("scan", "--manifest", str(tmp_path / "pas_la.csv"))
     assert code == 2 and "Manifeste illisible" in err
+    # A path no file can have (a NUL byte) is one unreadable file of the batch, not a crash.
+    (tmp_path / "nul.csv").write_text("chemin,service\n\"a\0b.pdf\",S\n", encoding="utf-8")
+    code, _, err = run("scan", "--manifest", str(tmp_path / "nul.csv"), "--resultats", str(tmp_path / "n.jsonl"))
+    assert code == 3 and "1 en erreur" in err
 
 
 def test_manifest_file_rows_refine_folder_rows_and_unused_rows_are_reported(tmp_path: Path) -> None:

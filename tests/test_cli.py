@@ -192,3 +192,17 @@ def test_json_report_reads_back_identically(tmp_path: Path) -> None:
         "-o", str(out_file))
     text = out_file.read_text(encoding="utf-8")
     assert report_from_json(text).to_json() + "\n" == text
+
+
+def test_unwritable_rules_doc_and_schema_folders_are_usage_errors(tmp_path: Path) -> None:
+    below_a_file = tmp_path / "fichier"
+    below_a_file.write_text("", encoding="utf-8")
+    code, out = run("rules", "doc", "--pack", "nfx50056", "-o", str(below_a_file / "docs"))
+    assert code == 2 and "impossible de créer le dossier" in out
+    code, out = run("schema", "--pack", "-o", str(below_a_file / "schemas"))
+    assert code == 2 and "impossible d'écrire les schémas" in out
+
+
+def test_click_path_errors_name_the_file_in_french(tmp_path: Path) -> None:
+    result = CliRunner().invoke(cli, ["scan", str(SAMPLES / "devis_conforme.pdf"), "--waivers", str(tmp_path)])
+    assert result.exit_code == 2 and f"Fichier '{tmp_path}' est un dossier" in result.output

@@ -105,7 +105,24 @@ def test_synthese_command_reads_json_reports_and_stores(documents, tmp_path):
     bad = tmp_path / "bad.json"
     bad.write_text("{\"x\": 1}", encoding="utf-8")
     result = CliRunner().invoke(cli, ["synthese", str(bad), "-o", str(tmp_path / "t.csv")])
-    assert result.exit_code == 2 and "ni un rapport JSON" in result.output
+    assert result.exit_code == 3 and "ni un rapport JSON" in result.output
+
+
+@pytest.mark.parametrize(("content", "expected"), [
+    ('{"documents": [{"path": ["a.pdf"], "status": "ok"}]}', "champs path et status"),
+    ('{"documents": [{"path": "a.pdf", "status": "inconnu"}]}', "champs path et status"),
+    ('{"documents": [{"path": "a.pdf", "status": "ok", "service": {"nom": "x"}}]}', "doivent être du texte"),
+    ('{"documents": [{"path": "a.pdf", "status": "ok", "context": 3}]}', "rapport de document illisible"),
+    ("", "est vide"),
+    ("pas du JSON\n", "JSON invalide"),
+])
+def test_synthese_of_malformed_reports_is_a_french_input_error(tmp_path: Path, content: str, expected: str) -> None:
+    """Hand-edited or foreign reports: a French message and exit code 3, never a traceback."""
+    source = tmp_path / "rapport.json"
+    source.write_text(content, encoding="utf-8")
+    result = CliRunner().invoke(cli, ["synthese", str(source), "-o", str(tmp_path / "s.html")])
+    assert result.exit_code == 3 and expected in result.output, result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit)
 
 
 def test_html_in_chromium(documents, tmp_path, chromium):

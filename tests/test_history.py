@@ -106,7 +106,7 @@ def test_history_command_texts_and_errors(tmp_path: Path) -> None:
     result = CliRunner().invoke(cli, ["history", "--history-db", str(db)])
     assert result.exit_code == 0
     assert "Service « nord » — 2 passages" in result.output and "↑ +25,0 pts" in result.output
-    assert "2026-07-15 09:00" in result.output and "50 %" in result.output
+    assert "15/07/2026 09:00" in result.output and "50 %" in result.output
     result = CliRunner().invoke(cli, ["history", "sud", "--history-db", str(db)])
     assert result.exit_code == 2 and "Services connus : nord" in result.stderr
     result = CliRunner().invoke(cli, ["history", "--history-db", str(tmp_path / "rien.sqlite")])

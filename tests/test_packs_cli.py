@@ -47,6 +47,8 @@ def test_new_pack_is_complete_checks_and_tests_clean(scaffold: Path) -> None:
     assert code == 2 and "existe déjà" in out
     code, out = run("packs", "new", "Mon-Pack", str(scaffold.parent))
     assert code == 2 and "nom de pack invalide" in out
+    code, out = run("packs", "new", "autre", str(scaffold / "pyproject.toml" / "sous-dossier"))  # below a file
+    assert code == 2 and "impossible de créer le pack" in out
 
 
 def test_pack_test_reports_false_positives_and_negatives(scaffold: Path) -> None:

@@ -96,6 +96,9 @@ def test_waivers_mark_findings_count_apart_and_expired_ones_are_reported(tmp_pat
     ("[[derogation]]\nregle = 'casf'\nmotif = 'x'\ndecide_par = 'y'\nexpire_le = '2027'\n", "doit être une date"),
     ("[[derogation]]\nregle = 'casf'\nmotif = ''\ndecide_par = 'y'\nexpire_le = 2027-01-01\nqui = 1\n", "qui"),
     ("regle = 'casf'\n", "[[derogation]]"),
+    ("[[derogation]]\nregle = 'casf'\nmotif = 'x'\ndecide_par = 'y'\nexpire_le = 2027-01-01T10:00:00\n",
+     "doit être une date"),
+    ("derogation = [1]\n", "une dérogation est une table"),
 ])
 def test_invalid_waiver_files_are_named(tmp_path: Path, content: str, message: str) -> None:
     waivers = tmp_path / "derogations.toml"
@@ -124,11 +127,17 @@ def test_baseline_shows_only_new_gaps_matched_on_evidence_not_pages(tmp_path: Pa
     assert code == 1 and "MANQUANT" in out
 
 
-def test_unreadable_baseline_is_a_usage_error(tmp_path: Path) -> None:
+@pytest.mark.parametrize(("content", "message"), [
+    ("{}", "référence de version 1"),
+    ("[1, 2]", "référence de version 1"),
+    ("pas du JSON", "pas un fichier JSON"),
+    ('{"version": 1, "ecarts": [1]}', "« ecarts » mal formée"),
+])
+def test_unreadable_baseline_is_a_usage_error(tmp_path: Path, content: str, message: str) -> None:
     broken = tmp_path / "reference.json"
-    broken.write_text("{}", encoding="utf-8")
+    broken.write_text(content, encoding="utf-8")
     code, out = run("scan", CONTRAT, "--baseline", str(broken))
-    assert code == 2 and "--write-baseline" in out
+    assert code == 2 and "--write-baseline" in out and message in out
 
 
 def test_policy_from_the_config_file(tmp_path: Path) -> None:

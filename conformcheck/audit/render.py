@@ -11,8 +11,8 @@ from conformcheck.audit.checks import document_kind
 from conformcheck.audit.model import KIND_LABELS_FR, Action, AuditReport, Check
 from conformcheck.audit.score import SCORE_FORMULA_FR
 from conformcheck.model import GAP_STATUSES, Status, theme_label_fr
-from conformcheck.report.html_base import badge, bar, date_fr, esc, meter, page, rate_figure
-from conformcheck.report.labels import STATUS_LABELS_FR, VALUE_NAMES_FR
+from conformcheck.report.html_base import badge, bar, esc, meter, page, rate_figure
+from conformcheck.report.labels import STATUS_LABELS_FR, VALUE_NAMES_FR, date_fr, percent
 
 # A mandatory document the regime does not require is « non exigé » rather than « non applicable ».
 STATUS_FR = {**{s: label.lower() for s, label in STATUS_LABELS_FR.items()}, Status.non_applicable: "non exigé"}
@@ -60,15 +60,14 @@ def _check_lines(check: Check) -> list[str]:
 
 def render_text(report: AuditReport) -> str:
     lines = [f"══ Pré-audit du dossier {report.folder} ══", f"Régime : {_regime_fr(report)}",
-             f"Date de référence : {report.scan_date}", "", "DOCUMENTS DU DOSSIER"]
+             f"Date de référence : {date_fr(report.scan_date)}", "", "DOCUMENTS DU DOSSIER"]
     for doc in report.documents:
         if doc.report.status != "ok":
             lines.append(_wrap(f"✗ {doc.path} : illisible — {doc.report.error}", "  "))
             continue
         rate = doc.report.score["document"].rate if "document" in doc.report.score else None
-        rate_fr = "—" if rate is None else f"{rate * 100:.0f} %"
         clue = f" ({doc.kind_clue})" if doc.kind_clue else ""
-        lines.append(_wrap(f"• {doc.path} : {KIND_LABELS_FR[doc.kind]}{clue} — conformité {rate_fr}", "  "))
+        lines.append(_wrap(f"• {doc.path} : {KIND_LABELS_FR[doc.kind]}{clue} — conformité {percent(rate)}", "  "))
     lines += ["", "DOCUMENTS OBLIGATOIRES"]
     for check in report.required:
         lines.extend(_check_lines(check))

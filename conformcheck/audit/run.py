@@ -14,18 +14,18 @@ from conformcheck.analyze.fold import light_fold
 from conformcheck.audit.checks import cross_document_checks, document_kind, required_documents
 from conformcheck.audit.model import KIND_LABELS_FR, Action, AuditedDocument, AuditReport, Check
 from conformcheck.audit.score import readiness, weigh_missing_document
+from conformcheck.batch.files import DOCUMENT_SUFFIXES
 from conformcheck.errors import InputError
 from conformcheck.model import GAP_STATUSES, NO_THEME, THEMES, Document, DocumentReport, Severity, Status
 from conformcheck.report.labels import STATUS_LABELS_FR
 
-SUFFIXES = {".pdf", ".docx", ".txt", ".md", ".markdown"}
 _CHARTE_TITLE = re.compile(r"charte des droits et (?:des )?libertes de la personne (?:accueillie|accompagnee)")
 _NOTICE_TITLE = re.compile(r"personne de confiance")
 CONTEXT_KEYS = ("regime", "majeur", "hors_etablissement")
 
 
 def files_of(folder: Path) -> list[Path]:
-    return sorted(p for p in folder.rglob("*") if p.is_file() and p.suffix.lower() in SUFFIXES
+    return sorted(p for p in folder.rglob("*") if p.is_file() and p.suffix.lower() in DOCUMENT_SUFFIXES
                   and not any(part.startswith(".") for part in p.relative_to(folder).parts))
 
 

@@ -13,7 +13,7 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from conformcheck.errors import ConformcheckError
+from conformcheck.errors import ConformcheckError, os_error_fr
 from conformcheck.model import DOC_TYPES, MODES, REGIMES
 
 BOOLEAN_KEYS = ("hors_etablissement", "majeur", "mineurs", "habilite_aide_sociale", "plan_aide")
@@ -58,7 +58,7 @@ def _read_text(path: Path) -> str:
     try:
         data = path.read_bytes()
     except OSError as exc:
-        raise ManifestError(f"Manifeste illisible « {path} » ({exc.strerror or exc.__class__.__name__}).") from exc
+        raise ManifestError(f"Manifeste illisible « {path} » ({os_error_fr(exc)}).") from exc
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:

@@ -160,7 +160,7 @@ def _reused_report(entry: dict[str, Any], shown_path: str) -> DocumentReport | N
 
     try:
         document: DocumentReport = document_from_dict(entry["report"])
-    except (TypeError, ValueError, KeyError):  # written by another version of the report model: scan again
+    except (TypeError, ValueError, KeyError, AttributeError):  # another version of the report model: scan again
         return None
     document.path = shown_path
     document.service = entry.get("service")

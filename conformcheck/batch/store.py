@@ -21,7 +21,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import IO, Any
 
-from conformcheck.errors import ConformcheckError
+from conformcheck.errors import ConformcheckError, os_error_fr
 
 RETRIED_ERRORS = {"delai_depasse", "processus_interrompu", "erreur_interne"}
 READ_CHUNK = 1024 * 1024
@@ -36,7 +36,7 @@ def file_digest(path: str) -> tuple[str, int] | None:
             while chunk := handle.read(READ_CHUNK):
                 digest.update(chunk)
                 size += len(chunk)
-    except OSError:
+    except (OSError, ValueError):  # ValueError: a path with a NUL byte (from a manifest cell)
         return None
     return digest.hexdigest(), size
 
@@ -74,7 +74,7 @@ class ResultStore:
         except FileNotFoundError:
             return {}
         except OSError as exc:
-            raise ConformcheckError(f"Fichier de résultats illisible « {self.path} » ({exc.strerror}).") from exc
+            raise ConformcheckError(f"Fichier de résultats illisible « {self.path} » ({os_error_fr(exc)}).") from exc
         if lines > 2 * len(latest) + 50:
             self._rewrite(latest.values())
         return latest
@@ -99,7 +99,7 @@ class ResultStore:
                     self._handle.write("\n")
         except OSError as exc:
             raise ConformcheckError(f"Impossible d'écrire le fichier de résultats « {self.path} » "
-                                    f"({exc.strerror or exc.__class__.__name__}) : choisissez-en un autre avec "
+                                    f"({os_error_fr(exc)}) : choisissez-en un autre avec "
                                     "--resultats.") from exc
 
     def append(self, entry: dict[str, Any]) -> None:
@@ -128,8 +128,8 @@ def is_reusable(entry: dict[str, Any] | None, digest: tuple[str, int] | None, se
                 context: dict[str, object], settings: str, tool_version: str) -> bool:
     if entry is None or digest is None:
         return False
-    report = entry.get("report") or {}
-    return (entry.get("sha256") == digest[0] and entry.get("size") == digest[1]
+    report = entry.get("report")
+    return (isinstance(report, dict) and entry.get("sha256") == digest[0] and entry.get("size") == digest[1]
             and entry.get("service") == service and entry.get("tool_version") == tool_version
             and entry.get("settings") == settings
             and _canonical(entry.get("context")) == _canonical(context)

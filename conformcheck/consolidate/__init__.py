@@ -9,7 +9,7 @@ from collections.abc import Iterable
 from datetime import date
 from pathlib import Path
 
-from conformcheck.errors import ConformcheckError
+from conformcheck.errors import ConformcheckError, os_error_fr
 from conformcheck.model import DocumentReport
 
 FORMATS = {".html": "html", ".htm": "html", ".csv": "csv", ".xlsx": "xlsx"}
@@ -55,4 +55,4 @@ def write_consolidated(documents: Iterable[DocumentReport], path: str | Path, fm
 
             write_xlsx(summary, target)
     except OSError as exc:
-        raise ConformcheckError(f"impossible d'écrire {target} ({exc.strerror or exc}).", code="sortie") from exc
+        raise ConformcheckError(f"impossible d'écrire {target} ({os_error_fr(exc)}).", code="sortie") from exc

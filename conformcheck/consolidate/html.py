@@ -12,8 +12,8 @@ from conformcheck import __version__
 from conformcheck.consolidate.summary import DEFINITIONS_FR, KEY_DOC_TYPES, DocTypeCell, NetworkSummary
 from conformcheck.consolidate.tables import cell_state_fr, doc_type_fr
 from conformcheck.model import SEVERITY_LABELS_FR, Severity, theme_label_fr
-from conformcheck.report.html_base import badge, bar_rows, date_fr, esc, meter, page, rate_figure
-from conformcheck.report.labels import STATUS_LABELS_FR, percent
+from conformcheck.report.html_base import badge, bar_rows, esc, meter, page, rate_figure
+from conformcheck.report.labels import STATUS_LABELS_FR, date_fr, percent
 
 # This report's own components, on top of the shared look.
 STYLE = """

@@ -18,11 +18,14 @@ from conformcheck.model import DocumentReport
 def _document(data: Any, where: str) -> DocumentReport:
     from conformcheck.report.json_report import document_from_dict
 
-    if not isinstance(data, dict) or "path" not in data or "status" not in data:
+    if not isinstance(data, dict) or not isinstance(data.get("path"), str) or data.get("status") not in ("ok", "error"):
         raise InputError(f"{where} : ce n'est pas le rapport d'un document (champs path et status).")
+    # The fields the consolidation groups by must be text: a hand-edited report may hold anything.
+    if any(data.get(key) is not None and not isinstance(data[key], str) for key in ("service", "doc_type")):
+        raise InputError(f"{where} : les champs service et doc_type doivent être du texte.")
     try:
         return document_from_dict(data)
-    except (TypeError, ValueError, KeyError) as exc:
+    except (TypeError, ValueError, KeyError, AttributeError) as exc:
         raise InputError(f"{where} : rapport de document illisible ({exc}).") from exc
 
 

@@ -21,7 +21,7 @@ from conformcheck.model import (
     Status,
     theme_label_fr,
 )
-from conformcheck.report.html_base import bar, bar_rows, date_fr, esc, page, rate_figure
+from conformcheck.report.html_base import bar, bar_rows, esc, page, rate_figure
 from conformcheck.report.labels import (
     CONTEXT_NAMES_FR,
     CONTEXT_OPTIONS_FR,
@@ -29,6 +29,7 @@ from conformcheck.report.labels import (
     SOURCE_NAMES_FR,
     STATUS_LABELS_FR,
     context_value_fr,
+    date_fr,
     percent,
 )
 from conformcheck.report.summary import STATUS_ORDER, policy_note, reference_items, severity_counts, status_counts

@@ -100,13 +100,6 @@ def esc(text: object) -> str:
     return escape(str(text), quote=True)
 
 
-def date_fr(iso: str) -> str:
-    """« 2026-12-01 » (or a datetime starting so) as « 01/12/2026 »; anything else unchanged."""
-    year, _, rest = iso[:10].partition("-")
-    month, _, day = rest.partition("-")
-    return f"{day}/{month}/{year}" if day else iso
-
-
 def bar(fraction: float | None, label: str = "", css: str = "") -> str:
     """A horizontal bar: `fraction` (0–1) in green, the rest in red; an empty grey bar when None.
     `label` (the bar's figure in words) is read by screen readers; `css`: extra classes."""

@@ -51,3 +51,10 @@ def context_value_fr(value: ContextValue) -> str:
 
 def percent(rate: float | None) -> str:
     return "—" if rate is None else f"{rate * 100:.0f} %"
+
+
+def date_fr(iso: str) -> str:
+    """« 2026-12-01 » (or a datetime starting so) as « 01/12/2026 »; anything else unchanged."""
+    year, _, rest = iso[:10].partition("-")
+    month, _, day = rest.partition("-")
+    return f"{day}/{month}/{year}" if day else iso

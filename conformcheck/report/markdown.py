@@ -12,6 +12,7 @@ from conformcheck.report.labels import (
     SOURCE_NAMES_FR,
     STATUS_LABELS_FR,
     context_value_fr,
+    date_fr,
     percent,
 )
 from conformcheck.report.summary import STATUS_ORDER, policy_note, reference_items, status_counts, summary_line
@@ -78,7 +79,8 @@ def _document(doc: DocumentReport) -> list[str]:
 
 
 def render(report: Report) -> str:
-    lines = ["# Rapport de conformité", "", f"conformcheck {report.tool_version} — analyse du {report.scan_date}", ""]
+    lines = ["# Rapport de conformité", "",
+             f"conformcheck {report.tool_version} — analyse du {date_fr(report.scan_date)}", ""]
     if len(report.documents) > 1:
         lines += ["## Bilan", ""] + [f"- {md(summary_line(doc))}" for doc in report.documents] + [""]
     for doc in report.documents:
