@@ -9,23 +9,7 @@ from typing import Any
 import click
 
 from conformcheck.cli_common import fail
-from conformcheck.report.labels import PACK_NAMES_FR, date_fr, percent
-
-
-def change_points(previous: float | None, current: float | None) -> float | None:
-    """The change between two rates, in percentage points (None when either is unknown)."""
-    if previous is None or current is None:
-        return None
-    return round((current - previous) * 100, 1)
-
-
-def change_fr(points: float | None) -> str:
-    if points is None:
-        return "—"
-    if points == 0:
-        return "= 0 pt"
-    arrow = "↑ +" if points > 0 else "↓ −"
-    return f"{arrow}{abs(points):.1f} pts".replace(".", ",")
+from conformcheck.report.labels import PACK_NAMES_FR, change_fr, change_points, date_fr, percent
 
 
 def _date_fr(started_at: str) -> str:

@@ -18,8 +18,6 @@ from conformcheck.report.formats import FORMATS, plan_outputs
 from conformcheck.report.formats import render as render_report
 
 FAIL_ON = ("error", "warning", "info", "jamais")
-CONTEXT_KEYS = ("regime", "mode", "hors_etablissement", "prix_mensuel", "majeur", "mineurs", "habilite_aide_sociale",
-                "plan_aide")
 
 
 def _targets(paths: tuple[str, ...], recursive: bool, manifest: Any) -> list[Any]:
@@ -195,6 +193,8 @@ def scan(fichiers: tuple[str, ...], formats: tuple[str, ...], outputs: tuple[str
 
 def _given_context(options: dict[str, Any], config: dict[str, Any]) -> tuple[dict[str, object], dict[str, str]]:
     """The context the user gives (options first, then the config file) and where each value comes from."""
+    from conformcheck.analyze.context import CONTEXT_KEYS
+
     given: dict[str, object] = {}
     sources: dict[str, str] = {}
     for key in CONTEXT_KEYS:

@@ -14,7 +14,7 @@ from conformcheck.analyze.fold import light_fold
 from conformcheck.audit.checks import cross_document_checks, document_kind, required_documents
 from conformcheck.audit.model import KIND_LABELS_FR, Action, AuditedDocument, AuditReport, Check
 from conformcheck.audit.score import readiness, weigh_missing_document
-from conformcheck.batch.files import DOCUMENT_SUFFIXES
+from conformcheck.batch.files import walk_folder
 from conformcheck.errors import InputError
 from conformcheck.model import GAP_STATUSES, NO_THEME, THEMES, Document, DocumentReport, Severity, Status
 from conformcheck.report.labels import STATUS_LABELS_FR
@@ -25,8 +25,9 @@ CONTEXT_KEYS = ("regime", "majeur", "hors_etablissement")
 
 
 def files_of(folder: Path) -> list[Path]:
-    return sorted(p for p in folder.rglob("*") if p.is_file() and p.suffix.lower() in DOCUMENT_SUFFIXES
-                  and not any(part.startswith(".") for part in p.relative_to(folder).parts))
+    """The documents of the set, at any depth (hidden files and Office lock files left out, as in batches)."""
+    found, _ = walk_folder(folder)
+    return [path for path, _ in found]
 
 
 def kind_of(doc: Document | None, report: DocumentReport) -> tuple[str, str | None]:

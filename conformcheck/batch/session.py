@@ -86,6 +86,21 @@ def _sigterm_interrupts() -> Iterator[None]:
         signal.signal(signal.SIGTERM, previous)
 
 
+@contextmanager
+def _signals_deferred() -> Iterator[None]:
+    """Ctrl-C and SIGTERM wait until the block ends: a result is then in both the results file and the report,
+    never in one only (the interrupt is raised right after)."""
+    stopping = {signal.SIGINT, signal.SIGTERM}
+    if not hasattr(signal, "pthread_sigmask"):  # not on Windows
+        yield
+        return
+    signal.pthread_sigmask(signal.SIG_BLOCK, stopping)
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, stopping)
+
+
 def run_batch(targets: list[Target], manifest: Manifest | None, base: ScanOptions, settings: BatchSettings,
               report: Report, tool_version: str, warn: Callable[[str], None]) -> BatchOutcome:
     """Scan `targets` into `report.documents` (in the order given), reusing unchanged results."""
@@ -133,8 +148,9 @@ def run_batch(targets: list[Target], manifest: Manifest | None, base: ScanOption
     def on_result(task: Task, document: DocumentReport) -> None:
         absolute, digest, service, context, settings_key = keys[task.index]
         document.service = service
-        store.append(make_entry(absolute, digest, service, context, settings_key, tool_version, document))
-        results[task.index] = document
+        with _signals_deferred():
+            store.append(make_entry(absolute, digest, service, context, settings_key, tool_version, document))
+            results[task.index] = document
         outcome.scanned += 1
         outcome.errors += document.status == "error"
         progress.advance(document.status == "error")

@@ -13,7 +13,7 @@ from conformcheck.consolidate.summary import DEFINITIONS_FR, KEY_DOC_TYPES, DocT
 from conformcheck.consolidate.tables import cell_state_fr, doc_type_fr
 from conformcheck.model import SEVERITY_LABELS_FR, Severity, theme_label_fr
 from conformcheck.report.html_base import badge, bar_rows, esc, meter, page, rate_figure
-from conformcheck.report.labels import STATUS_LABELS_FR, date_fr, percent
+from conformcheck.report.labels import STATUS_LABELS_FR, change_fr, change_points, date_fr, percent
 
 # This report's own components, on top of the shared look.
 STYLE = """
@@ -81,12 +81,9 @@ def sparkline(points: list[tuple[str, float | None]]) -> str:
            f'<polyline points="{path}" fill="none" stroke="{LINE_COLOUR}" stroke-width="1.6"/>{dots}</svg>')
     change = ""
     if len(values) > 1:
-        delta = values[-1][1] - values[-2][1]
-        if abs(delta) >= 0.0005:
-            css, arrow = ("up", "↑") if delta > 0 else ("down", "↓")
-            change = f' <span class="{css}">{arrow} {abs(delta) * 100:.0f} pts</span>'
-        else:
-            change = " <span>= stable</span>"
+        points = change_points(values[-2][1], values[-1][1]) or 0.0
+        css = "up" if points > 0 else "down" if points < 0 else "same"
+        change = f' <span class="{css}">{esc(change_fr(points))}</span>'
     return f"{svg}<strong>{esc(percent(values[-1][1]))}</strong>{change}"
 
 

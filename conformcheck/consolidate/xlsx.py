@@ -13,6 +13,7 @@ from xml.sax.saxutils import escape
 
 from conformcheck.consolidate.summary import NetworkSummary
 from conformcheck.consolidate.tables import Cell, Table, all_tables, is_percent
+from conformcheck.report.xml_text import xml_safe
 
 MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -34,7 +35,6 @@ STYLES = (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<styleSheet
           '<alignment wrapText="1" vertical="top"/></xf></cellXfs>'
           '<cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles></styleSheet>')
 # Characters XML 1.0 forbids, even escaped (a PDF can hold them): dropped from the cell text.
-_INVALID_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 _SHEET_NAME_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
 
 
@@ -55,7 +55,7 @@ def _cell(ref: str, value: Cell, style: int) -> str:
         value = "oui" if value else "non"
     if isinstance(value, (int, float)):
         return f'<c r="{ref}" s="{style}"><v>{value!r}</v></c>'
-    text = escape(_INVALID_XML.sub("", str(value)))
+    text = escape(xml_safe(str(value), ""))
     return f'<c r="{ref}" s="{style}" t="inlineStr"><is><t xml:space="preserve">{text}</t></is></c>'
 
 

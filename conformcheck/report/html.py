@@ -160,7 +160,7 @@ def _facts(doc: DocumentReport) -> str:
         context.append(f"<li>{esc(CONTEXT_NAMES_FR.get(key, key))} : <strong>{esc(context_value_fr(value))}</strong>"
                        f' <span class="hint">({esc(hint)})</span></li>')
     return (f'<dl class="facts"><dt>Type détecté</dt><dd><strong class="doc-type">{esc(kind)}</strong> '
-            f'<span class="hint">(confiance {doc.doc_type_confidence or 0:.0%})</span>'
+            f'<span class="hint">(confiance {esc(percent(doc.doc_type_confidence))})</span>'
             f"{f'<br><span class=hint>indices : {clues}</span>' if clues else ''}</dd>"
             f"<dt>Fichier</dt><dd>{esc((doc.format or '').upper())}, {doc.pages or 0} page(s)</dd>"
             f"<dt>Contexte retenu</dt><dd>{f'<ul>{chr(10).join(context)}</ul>' if context else '—'}</dd></dl>")

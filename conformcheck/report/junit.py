@@ -7,21 +7,15 @@ suite with one test case in error. Non-applicable rules are left out.
 
 from __future__ import annotations
 
-import re
 import xml.etree.ElementTree as ET
 
 from conformcheck.model import SEVERITY_LABELS_FR, DocumentReport, Finding, Report, Status
 from conformcheck.report.labels import STATUS_LABELS_FR
 from conformcheck.report.summary import policy_note, reference_items
+from conformcheck.report.xml_text import xml_safe
+
 
 # Characters XML 1.0 cannot carry (a document's text may contain them).
-_INVALID_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
-
-
-def _clean(text: str) -> str:
-    return _INVALID_XML.sub("\ufffd", text)
-
-
 def _details(finding: Finding) -> str:
     lines = [f"{STATUS_LABELS_FR[finding.status]} ({SEVERITY_LABELS_FR[finding.severity]}) : {finding.message}"]
     if finding.reason and finding.status == Status.a_verifier:
@@ -32,15 +26,15 @@ def _details(finding: Finding) -> str:
     if refs:
         lines.append("Référence : " + " ; ".join(refs))
     lines.append(f"À faire : {finding.fix}")
-    return _clean("\n".join(lines))
+    return xml_safe("\n".join(lines))
 
 
 def _suite(doc: DocumentReport, parent: ET.Element) -> dict[str, int]:
-    suite = ET.SubElement(parent, "testsuite", name=_clean(doc.path))
+    suite = ET.SubElement(parent, "testsuite", name=xml_safe(doc.path))
     counts = {"tests": 0, "failures": 0, "skipped": 0, "errors": 0}
     if doc.status == "error":
-        case = ET.SubElement(suite, "testcase", classname=_clean(doc.path), name="lecture du document")
-        ET.SubElement(case, "error", message=_clean(doc.error or ""), type=doc.error_code or "error")
+        case = ET.SubElement(suite, "testcase", classname=xml_safe(doc.path), name="lecture du document")
+        ET.SubElement(case, "error", message=xml_safe(doc.error or ""), type=doc.error_code or "error")
         counts.update(tests=1, errors=1)
     else:
         properties = ET.SubElement(suite, "properties")
@@ -52,19 +46,19 @@ def _suite(doc: DocumentReport, parent: ET.Element) -> dict[str, int]:
                 continue
             counts["tests"] += 1
             case = ET.SubElement(suite, "testcase", classname=finding.pack,
-                                 name=_clean(f"{finding.title} ({finding.rule_id})"))
+                                 name=xml_safe(f"{finding.title} ({finding.rule_id})"))
             note = policy_note(finding)
             if note:  # accepted or known: not a failure, as for the exit code
                 counts["skipped"] += 1
-                ET.SubElement(case, "skipped", message=_clean(note))
+                ET.SubElement(case, "skipped", message=xml_safe(note))
             elif finding.status in (Status.manquant, Status.non_conforme):
                 counts["failures"] += 1
-                failure = ET.SubElement(case, "failure", message=_clean(finding.message),
+                failure = ET.SubElement(case, "failure", message=xml_safe(finding.message),
                                         type=f"{finding.status.value}:{finding.severity.value}")
                 failure.text = _details(finding)
             elif finding.status == Status.a_verifier:
                 counts["skipped"] += 1
-                ET.SubElement(case, "skipped", message=_clean(f"À vérifier : {finding.reason or finding.message}"))
+                ET.SubElement(case, "skipped", message=xml_safe(f"À vérifier : {finding.reason or finding.message}"))
     for key, value in counts.items():
         suite.set(key, str(value))
     return counts

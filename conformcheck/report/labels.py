@@ -58,3 +58,20 @@ def date_fr(iso: str) -> str:
     year, _, rest = iso[:10].partition("-")
     month, _, day = rest.partition("-")
     return f"{day}/{month}/{year}" if day else iso
+
+
+def change_points(previous: float | None, current: float | None) -> float | None:
+    """The change between two rates, in percentage points (None when either is unknown)."""
+    if previous is None or current is None:
+        return None
+    return round((current - previous) * 100, 1)
+
+
+def change_fr(points: float | None) -> str:
+    """« ↑ +5,0 pts », « ↓ −2,5 pts », « = 0 pt » or « — » (unknown)."""
+    if points is None:
+        return "—"
+    if points == 0:
+        return "= 0 pt"
+    arrow = "↑ +" if points > 0 else "↓ −"
+    return f"{arrow}{abs(points):.1f} pts".replace(".", ",")

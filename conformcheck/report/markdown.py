@@ -57,7 +57,7 @@ def _document(doc: DocumentReport) -> list[str]:
     kind = DOC_TYPE_LABELS_FR.get(doc.doc_type or "autre", doc.doc_type or "")
     total = doc.score["document"]
     clues = ", ".join(doc.doc_type_clues[:3])
-    lines += [f"- **Type** : {md(kind)} (confiance {doc.doc_type_confidence or 0:.0%} ; indices : {md(clues)})",
+    lines += [f"- **Type** : {md(kind)} (confiance {percent(doc.doc_type_confidence)} ; indices : {md(clues)})",
               f"- **Conformité** : {percent(total.rate)} ({total.met}/{total.applicable} exigences applicables)"]
     context = " ; ".join(f"{CONTEXT_NAMES_FR.get(k, k)} = {context_value_fr(v)} "
                          f"({SOURCE_NAMES_FR.get(v.source, v.source)})" for k, v in doc.context.items())

@@ -102,7 +102,7 @@ def render_document(doc: DocumentReport, show_all: bool = False, color: bool = F
     kind = DOC_TYPE_LABELS_FR.get(doc.doc_type or "autre", doc.doc_type or "")
     lines.append(f"Format : {doc.format}, {doc.pages} page(s)")
     clues = ", ".join(doc.doc_type_clues[:3])
-    lines.append(_wrap(f"Type de document : {kind} (confiance {doc.doc_type_confidence:.0%} ; indices : {clues})",
+    lines.append(_wrap(f"Type de document : {kind} (confiance {percent(doc.doc_type_confidence)} ; indices : {clues})",
                        ""))
     context_bits = []
     for key, value in doc.context.items():
