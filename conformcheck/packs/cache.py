@@ -47,11 +47,17 @@ def _fingerprint(dirs: list[Path], only: Iterable[str]) -> str:
 
 def _path_signature() -> str:
     """sys.path and the mtime of each of its entries, on one line: installing or removing a distribution adds
-    or deletes its metadata folder in one of them, which changes that folder's mtime."""
+    or deletes its metadata folder in one of them, which changes that folder's mtime. The current folder
+    (sys.path[0] under `python -m`) is named but not stamped: writing a report there changes its mtime, and
+    distributions are not installed into it."""
+    here = os.getcwd()
     stamps = []
     for entry in sys.path:
+        if entry in ("", ".", here):
+            stamps.append((entry, 0))
+            continue
         try:
-            stamps.append((entry, os.stat(entry or ".").st_mtime_ns))
+            stamps.append((entry, os.stat(entry).st_mtime_ns))
         except OSError:
             stamps.append((entry, -1))
     return repr(stamps)
