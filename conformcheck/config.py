@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import tomllib
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -37,15 +36,31 @@ def find_config(start: Path) -> Path | None:
         if own.is_file():
             return own
         pyproject = folder / "pyproject.toml"
-        if pyproject.is_file() and "conformcheck" in _read(pyproject).get("tool", {}):  # parsed once
+        if pyproject.is_file() and _may_configure(_text(pyproject)) and "conformcheck" in _read(pyproject).get(
+                "tool", {}):
             return pyproject
     return None
 
 
-def _read(path: Path) -> dict[str, Any]:
+def _may_configure(pyproject: str) -> bool:
+    """Whether a pyproject.toml may hold `[tool.conformcheck]` (or a `[tool]` table): most have neither, and
+    are then not parsed at all."""
+    return "tool.conformcheck" in pyproject or "[tool]" in pyproject
+
+
+def _text(path: Path) -> str:
     try:
-        return tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        return path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"Fichier de configuration illisible {path} : {exc}") from exc
+
+
+def _read(path: Path) -> dict[str, Any]:
+    import tomllib
+
+    try:
+        return tomllib.loads(_text(path))
+    except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"Fichier de configuration illisible {path} : {exc}") from exc
 
 

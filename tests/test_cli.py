@@ -85,6 +85,18 @@ def test_config_file_is_read(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) ->
     assert json.loads(out)["documents"][0]["context"]["regime"] == {"value": "ssiad", "source": "config"}
 
 
+@pytest.mark.parametrize("pyproject", ['[project]\nname = "x"\n\n[tool.conformcheck]\nregime = "ssiad"\n',
+                                       '[tool]\nconformcheck = { regime = "ssiad" }\n',
+                                       '[project]\nname = "conformcheck-demo"\n'])
+def test_pyproject_table_is_read_only_when_present(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                   pyproject: str) -> None:
+    from conformcheck.config import find_config
+
+    (tmp_path / "pyproject.toml").write_text(pyproject, encoding="utf-8")
+    found = find_config(tmp_path)
+    assert (found == tmp_path / "pyproject.toml") == ("ssiad" in pyproject)
+
+
 def test_bad_config_and_bad_pack_are_usage_errors(tmp_path: Path) -> None:
     bad = tmp_path / "conformcheck.toml"
     bad.write_text('regime = "inconnu"\n', encoding="utf-8")
