@@ -6,7 +6,7 @@ from __future__ import annotations
 import gc
 import sys
 from pathlib import Path
-from typing import NoReturn
+from typing import Any, NoReturn
 
 import click
 
@@ -17,6 +17,25 @@ from conformcheck import cli_fr
 cli_fr.install()
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_INPUT = 0, 1, 2, 3
+
+
+class SectionedCommand(click.Command):
+    """A command whose `--help` lists its options under headings (`sections`: heading → parameter names, in
+    order); options not named go under « Autres options »."""
+
+    def __init__(self, *args: Any, sections: dict[str, tuple[str, ...]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.sections = sections
+
+    def format_options(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        records = {param.name: param.get_help_record(ctx) for param in self.get_params(ctx)}
+        named = {name for names in self.sections.values() for name in names}
+        groups = [(title, [records[n] for n in names if records.get(n)]) for title, names in self.sections.items()]
+        groups.append(("Autres options", [r for n, r in records.items() if r and n not in named]))
+        for title, rows in groups:
+            if rows:
+                with formatter.section(title):
+                    formatter.write_dl(rows)  # type: ignore[arg-type]
 
 
 def fail(message: str, exit_code: int = EXIT_USAGE) -> NoReturn:

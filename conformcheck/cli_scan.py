@@ -11,7 +11,16 @@ from typing import Any
 import click
 
 from conformcheck import __version__
-from conformcheck.cli_common import EXIT_FINDINGS, EXIT_INPUT, EXIT_OK, EXIT_USAGE, fail, resume_gc, write_output
+from conformcheck.cli_common import (
+    EXIT_FINDINGS,
+    EXIT_INPUT,
+    EXIT_OK,
+    EXIT_USAGE,
+    SectionedCommand,
+    fail,
+    resume_gc,
+    write_output,
+)
 from conformcheck.errors import ConformcheckError
 from conformcheck.model import DOC_TYPES, MODES, REGIMES
 from conformcheck.report.formats import FORMATS, plan_outputs
@@ -37,7 +46,15 @@ def _targets(paths: tuple[str, ...], recursive: bool, manifest: Any) -> list[Any
     return found.targets
 
 
-@click.command(epilog="Lots : un dossier donné est un lot dont les sous-dossiers de premier niveau sont les services "
+@click.command(cls=SectionedCommand, sections={
+    "Rapport": ("formats", "outputs", "show_passed", "quiet", "no_color", "show_all", "anonymiser", "fail_on"),
+    "Contexte du service": ("regime", "mode", "hors_etablissement", "prix_mensuel", "doc_type", "scan_date",
+                            "config_path"),
+    "Règles et adaptations": ("pack_dirs", "only_packs", "select", "ignore", "severity", "waivers", "baseline",
+                              "write_baseline", "engine"),
+    "Lots": ("recursive", "jobs", "timeout", "force", "manifest_path", "results_path", "syntheses",
+             "record_history", "history_db"),
+}, epilog="Lots : un dossier donné est un lot dont les sous-dossiers de premier niveau sont les services "
                     "(livrables/<service>/…) ; sans -r, seuls les documents du dossier et de ces sous-dossiers sont "
                     "analysés, avec -r ceux de tous les niveaux. Plusieurs fichiers ou un dossier sont analysés en "
                     "parallèle ; chaque résultat est enregistré dès qu'il est prêt, et une nouvelle exécution "

@@ -218,3 +218,17 @@ def test_unwritable_rules_doc_and_schema_folders_are_usage_errors(tmp_path: Path
 def test_click_path_errors_name_the_file_in_french(tmp_path: Path) -> None:
     result = CliRunner().invoke(cli, ["scan", str(SAMPLES / "devis_conforme.pdf"), "--waivers", str(tmp_path)])
     assert result.exit_code == 2 and f"Fichier '{tmp_path}' est un dossier" in result.output
+
+
+def test_scan_help_groups_every_option_under_a_heading() -> None:
+    import click
+
+    from conformcheck.cli_scan import scan
+
+    code, out = run("scan", "--help")
+    assert code == 0
+    headings = [line for line in out.splitlines() if line and not line.startswith(" ") and line.endswith(":")]
+    assert headings == ["Rapport:", "Contexte du service:", "Règles et adaptations:", "Lots:", "Autres options:"]
+    options = {p.name for p in scan.params if isinstance(p, click.Option)}
+    grouped = [name for names in scan.sections.values() for name in names]
+    assert sorted(grouped) == sorted(options)  # each once; only --help is left for « Autres options »
