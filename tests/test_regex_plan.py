@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from conformcheck.analyze import regex_plan
 from conformcheck.analyze.fold import light_fold
 from conformcheck.analyze.regex_plan import RegexPlan
 from conformcheck.packs.cache import rule_regexes
@@ -18,6 +19,9 @@ TRICKY = [
     r"(?=[^\n.]{0,100}?(?:\.{3,}|…)\s*\d)",  # a pure lookahead: every match is empty
     r"(?:(?<=[.;!?])|(?<=\n\n)|^)(?:(?!\b(?:sans|pas)\b)(?:[^.;!?\n]|\n(?!\n)))*?(?:acomptes?|arrhes)\s+\w+",
     r"(?<!client\s)\bn\s+est\s+pas\b",
+    r"(?<!client\s)(?:n\s+est|ne\s+peut)\s+pas\b",  # weak first letter behind assertions: the rest anchors it
+    r"\bl\s?\.?\s?347\s+1\b",
+    r"\b(?:des|a\s+compter\s+de)\s+(?:la\s+)?signature",
     r"\b(?:a|ont)\s+droit\b",
     r"(a)\s+\1",  # a back-reference: no window
     r"(?i)Contrat",  # case-insensitive: not analysed
@@ -53,3 +57,27 @@ def test_absent_words_skip_the_regex() -> None:
     plan = RegexPlan(r"\bacomptes?\b")
     assert plan.required == frozenset({"acompte"})
     assert plan.spans("aucun versement", {}) == []
+
+
+def test_literal_index_gives_the_same_spans(packs: list, texts: list[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    # As in a scan: every plan registered before the first document, one memo per document for all of them.
+    patterns = [*rule_regexes(packs), *TRICKY]
+    plans = regex_plan.build_plans(patterns)
+    monkeypatch.setattr(regex_plan, "_LITERAL_INDEX", None)
+    assert len(regex_plan._literal_index()[1]) > 100
+    for text in texts:
+        cache: dict[object, object] = {}
+        for pattern in patterns:
+            assert plans[pattern].spans(text, cache) == [m.span() for m in re.finditer(pattern, text)], pattern
+        assert regex_plan._INDEXED in cache
+
+
+def test_literal_index_gives_the_same_spans_whichever_plan_comes_first(
+        packs: list, texts: list[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    # Each plan first on a fresh memo: the one that runs the literal index must see its own results too.
+    patterns = [*rule_regexes(packs), *TRICKY]
+    plans = regex_plan.build_plans(patterns)
+    monkeypatch.setattr(regex_plan, "_LITERAL_INDEX", None)
+    for pattern in patterns:
+        for text in texts:
+            assert plans[pattern].spans(text, {}) == [m.span() for m in re.finditer(pattern, text)], pattern
