@@ -1,23 +1,42 @@
 """Command line entry point: the `conformcheck` group and its commands, each in its own module (`scan`:
-cli_scan, `rules`: cli_rules, `packs`: cli_packs, `audit` and `synthese`: cli_audit, `history`: cli_history)."""
+cli_scan, `rules`: cli_rules, `packs`: cli_packs, `audit` and `synthese`: cli_audit, `history`: cli_history),
+and `schema`."""
 
 from __future__ import annotations
 
 import gc
 import json
+from importlib import import_module
 from pathlib import Path
 
 import click
 
-from conformcheck import __version__, cli_audit, cli_packs
+from conformcheck import __version__
 from conformcheck.cli_common import fail, pause_gc, resume_gc
-from conformcheck.cli_history import history
-from conformcheck.cli_rules import rules
-from conformcheck.cli_scan import scan
 from conformcheck.errors import ConformcheckError, os_error_fr
 
+# Each command's module is imported when the command runs (or `--help` lists it): a scan does not pay for
+# the imports of the others.
+COMMANDS = {"scan": "conformcheck.cli_scan:scan", "rules": "conformcheck.cli_rules:rules",
+            "packs": "conformcheck.cli_packs:packs", "audit": "conformcheck.cli_audit:audit",
+            "synthese": "conformcheck.cli_audit:synthese", "history": "conformcheck.cli_history:history"}
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]},
+
+class LazyGroup(click.Group):
+    """A group whose commands named in COMMANDS are imported on demand."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*super().list_commands(ctx), *COMMANDS})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name in COMMANDS:
+            module, _, name = COMMANDS[cmd_name].partition(":")
+            command: click.Command = getattr(import_module(module), name)
+            return command
+        return super().get_command(ctx, cmd_name)
+
+
+@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]},
              subcommand_metavar="COMMANDE [ARGS]...")
 @click.version_option(__version__, prog_name="conformcheck", message="%(prog)s %(version)s")
 def cli() -> None:
@@ -43,11 +62,6 @@ def schema(editor: bool, output_dir: str) -> None:
             click.echo(f"Schéma écrit : {path}")
         return
     click.echo(json.dumps(json_schema(), ensure_ascii=False, indent=2))
-
-
-for command in (scan, rules, cli_packs.packs, history):
-    cli.add_command(command)
-cli_audit.register(cli)  # audit, synthese
 
 
 def main(gc_paused: bool = False) -> None:

@@ -133,8 +133,3 @@ def synthese(entrees: tuple[str, ...], outputs: tuple[str, ...], fmt: str | None
     except ConformcheckError as exc:
         fail(exc.message)
     sys.exit(EXIT_OK)
-
-
-def register(group: click.Group) -> None:
-    for command in (audit, synthese):
-        group.add_command(command)

@@ -274,6 +274,8 @@ class DocumentReport:
 
 @dataclass(slots=True)
 class Report:
+    """The report of one run: a DocumentReport per file, in the order given."""
+
     tool_version: str
     scan_date: str
     schema_version: str = "1"

@@ -29,6 +29,8 @@ STATUS_ORDER = {Status.non_conforme: 0, Status.manquant: 1, Status.a_verifier: 2
 
 @dataclass
 class ScanOptions:
+    """What a scan is told: context given by the user, a forced document type, the reference date, limits."""
+
     context: dict[str, object] = field(default_factory=dict)  # given values (options, config)
     context_sources: dict[str, str] = field(default_factory=dict)
     doc_type: str | None = None

@@ -43,6 +43,8 @@ _TOC_ENTRY = re.compile(r"(?:\.{2,}|…)\s*(?:p\.?\s*)?\d*\s*$")
 
 @dataclass(slots=True)
 class DocTypeGuess:
+    """The most likely document type, how sure (0–1) and the clues that decided it."""
+
     doc_type: str
     confidence: float
     clues: list[str]

@@ -42,6 +42,8 @@ _URL = re.compile(r"\b(?:https?://|www\.)[^\s,;)»]+", re.IGNORECASE)
 
 @dataclass(slots=True)
 class FieldValue:
+    """A value read in the folded text (duration, amount, date…) with its span; `tag` qualifies it (HT, TTC…)."""
+
     name: str
     value: float | str | date
     start: int

@@ -9,6 +9,8 @@ from conformcheck.model import BlockKind, Document
 
 @dataclass(frozen=True)
 class Section:
+    """A titled part of the document, from its heading to the next heading of its level or above."""
+
     title: str
     level: int
     start: int  # the heading's start in the document text

@@ -15,6 +15,8 @@ from conformcheck.model import Status
 
 @dataclass(frozen=True)
 class Assessment:
+    """What the engine decides on for one rule: the verdict's outcome and the applicability constraints."""
+
     rule_id: str
     outcome: str  # see verdicts.OUTCOMES
     constraints: tuple[Constraint, ...]

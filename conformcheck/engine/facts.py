@@ -21,6 +21,8 @@ _SENTENCE_BREAK = re.compile(r"[.!?;]\s|\n\s*\n|\n(?=\s*(?:[-•*]|\d{1,2}[.)]\s
 
 @dataclass
 class DocumentFacts:
+    """Everything the rules read about one document, computed once: phrase hits, fields, context, regex spans."""
+
     doc: Document
     doc_type: str
     hits: PhraseHits

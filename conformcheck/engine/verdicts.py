@@ -28,6 +28,8 @@ MAX_EVIDENCE = 3
 
 @dataclass
 class Verdict:
+    """What a rule found in the document (`outcome`, see OUTCOMES), with the spans and parts that show it."""
+
     outcome: str
     spans: list[Span] = field(default_factory=list)
     detail: str | None = None

@@ -62,6 +62,8 @@ def docx_corrupt(detail: str = "") -> InputError:
 
 @dataclass
 class _Style:
+    """What a paragraph style says about headings, lists, page breaks and bold text."""
+
     name: str = ""
     based_on: str | None = None
     outline_level: int | None = None
@@ -111,6 +113,8 @@ def _read_styles(root: Any) -> tuple[dict[str, _Style], str | None]:
 
 @dataclass
 class _Paragraph:
+    """A DOCX paragraph in reading order, with the footnotes and text boxes it anchors."""
+
     text: str
     page: int
     style_id: str | None

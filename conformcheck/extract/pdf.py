@@ -116,6 +116,8 @@ class _Line:
 
 @dataclass
 class _Page:
+    """One PDF page as read: its lines, and the ruling lines of its tables."""
+
     number: int
     width: float
     height: float

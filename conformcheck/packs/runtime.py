@@ -48,6 +48,8 @@ class RuleKind(StrEnum):
 
 @dataclass(slots=True)
 class AppliesTo:
+    """Where a rule applies: document types, regimes, modes and other context conditions."""
+
     doc_types: list[str]
     regimes: list[str] | None = None
     modes: list[str] | None = None
@@ -82,6 +84,8 @@ class Match:
 
 @dataclass(slots=True)
 class Wrong:
+    """A wording that makes the mention non conforme (e.g. « 7 jours »), with its message."""
+
     match: Match
     message: str
     overrides: bool = False
@@ -89,6 +93,8 @@ class Wrong:
 
 @dataclass(slots=True)
 class Part:
+    """One element of a composite requirement, with its own wordings."""
+
     id: str
     label: str
     match: Match
@@ -96,6 +102,8 @@ class Part:
 
 @dataclass(slots=True)
 class ValueCheck:
+    """The figure a `value` rule reads near its anchor, and its bounds."""
+
     field: str
     min: float | None
     max: float | None
@@ -151,12 +159,16 @@ class Rule:
 
 @dataclass(slots=True)
 class PackMeta:
+    """A pack's identity, as reports name it."""
+
     id: str
     title: str
 
 
 @dataclass(slots=True)
 class RulePack:
+    """A pack's rules as the scan reads them, with the folder they come from."""
+
     meta: PackMeta
     rules: list[Rule]
     root: str
