@@ -232,3 +232,8 @@ def test_scan_help_groups_every_option_under_a_heading() -> None:
     options = {p.name for p in scan.params if isinstance(p, click.Option)}
     grouped = [name for names in scan.sections.values() for name in names]
     assert sorted(grouped) == sorted(options)  # each once; only --help is left for « Autres options »
+
+
+def test_a_mistyped_command_is_answered_in_french_with_the_closest_commands() -> None:
+    code, out = run("scna", "x")
+    assert code == 2 and "Commande inconnue : 'scna'" in out and "'scan'" in out
