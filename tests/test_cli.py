@@ -147,18 +147,25 @@ def test_committed_rule_docs_are_up_to_date(tmp_path: Path) -> None:
             f"docs/{generated.name} est périmé : lancez « conformcheck rules doc -o docs »")
 
 
-def test_plain_scan_never_loads_spacy(tmp_path: Path) -> None:
-    """spaCy costs seconds to load: only --anonymiser may pay for it."""
+def test_plain_scan_imports_only_what_it_uses(tmp_path: Path) -> None:
+    """spaCy costs seconds to load: only --anonymiser may pay for it; other renderers and commands are imported
+    only when asked for."""
     import subprocess
     import sys
 
     probe = ("import sys; from conformcheck.cli import cli\n"
-             "try:\n    cli(['scan', sys.argv[1], '--format', 'json', '-o', sys.argv[2]])\n"
+             "try:\n    cli(['scan', sys.argv[1], '-o', sys.argv[2]])\n"
              "except SystemExit:\n    pass\n"
-             "print('spacy' in sys.modules)")
+             "print(sorted(m for m in sys.modules if m.startswith(('spacy', 'conformcheck.'))))")
     result = subprocess.run([sys.executable, "-c", probe, str(SAMPLES / "contrat_defectueux.pdf"),
                              str(tmp_path / "out.json")], capture_output=True, text=True, timeout=120, check=True)
-    assert result.stdout.strip() == "False"
+    loaded = set(eval(result.stdout.strip()))  # noqa: S307 - our own probe's output
+    assert "spacy" not in loaded
+    assert loaded.isdisjoint({"conformcheck.report.html", "conformcheck.report.sarif", "conformcheck.report.junit",
+                              "conformcheck.report.csv_report", "conformcheck.report.markdown",
+                              "conformcheck.report.text", "conformcheck.cli_audit", "conformcheck.cli_packs",
+                              "conformcheck.cli_history", "conformcheck.cli_rules", "conformcheck.policy",
+                              "conformcheck.history", "conformcheck.batch.session"}), loaded
 
 
 def test_anonymiser_masks_person_names(tmp_path: Path) -> None:
