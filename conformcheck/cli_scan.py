@@ -178,7 +178,7 @@ def scan(fichiers: tuple[str, ...], formats: tuple[str, ...], outputs: tuple[str
                                    type_from_option=doc_type is not None,
                                    roots=[*fichiers, *filter(None, [manifest_path])],
                                    selected=frozenset(r.id for p in packs for r in p.rules) if policy else None,
-                                   quiet=quiet)
+                                   quiet=quiet, anonymise=anonymiser)
     else:
         try:
             report.documents.append(scan_file(scanner, targets[0].path, scan_options))
@@ -190,7 +190,7 @@ def scan(fichiers: tuple[str, ...], formats: tuple[str, ...], outputs: tuple[str
         click.echo("Interrompu : le rapport contient les fichiers déjà analysés"
                    + (" ; passage non enregistré dans l'historique." if record_history or history_db else "."),
                    err=True)
-    if anonymiser:
+    if anonymiser and scanner is not None:  # a batch masks each result before it is stored
         from conformcheck.analyze.redact import redact_report
 
         redact_report(report)

@@ -178,6 +178,20 @@ def test_anonymiser_masks_person_names(tmp_path: Path) -> None:
     assert any("[nom masqué]" in e for e in excerpts)
 
 
+def test_anonymised_batch_stores_no_name(tmp_path: Path) -> None:
+    folder = tmp_path / "livrables" / "service-a"
+    folder.mkdir(parents=True)
+    for name in ("contrat-1.txt", "contrat-2.txt"):
+        (folder / name).write_text("Contrat de prestation\n\nLe présent contrat est conclu entre l'association et "
+                                   "Mme Jeanne Dupont, bénéficiaire, pour une durée indéterminée.", encoding="utf-8")
+    results = tmp_path / "resultats.jsonl"
+    code, out = run("scan", str(tmp_path / "livrables"), "-j", "1", "--resultats", str(results), "--anonymiser",
+                    "--regime", "sap_declare", "-f", "json", "-o", str(tmp_path / "r.json"))
+    stored = results.read_text(encoding="utf-8")
+    assert code in (0, 1) and "Dupont" not in stored and "[nom masqué]" in stored
+    assert "Dupont" not in (tmp_path / "r.json").read_text(encoding="utf-8")
+
+
 def test_third_party_pack_from_a_folder(tmp_path: Path) -> None:
     from tests.test_loader import make_pack
 

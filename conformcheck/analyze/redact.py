@@ -9,7 +9,7 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import Any
 
-from conformcheck.model import Report
+from conformcheck.model import DocumentReport, Report
 
 MASK = "[nom masqué]"
 # Only the entity recogniser is needed; the other components cost load time for nothing.
@@ -39,9 +39,14 @@ def redact_names(texts: list[str]) -> list[str]:
 
 def redact_report(report: Report) -> None:
     """Mask names in every excerpt of the report and the text around it, in one batch."""
-    evidences = [e for doc in report.documents for f in doc.findings for e in f.evidence + [
+    redact_documents(report.documents)
+
+
+def redact_documents(documents: list[DocumentReport]) -> None:
+    """Mask names in every excerpt of these documents and the text around it, in one batch."""
+    evidences = [e for doc in documents for f in doc.findings for e in f.evidence + [
         pe for part in f.parts for pe in part.evidence]]
-    evidences += [v.evidence for doc in report.documents for v in doc.context.values() if v.evidence]
+    evidences += [v.evidence for doc in documents for v in doc.context.values() if v.evidence]
     fields = ("excerpt", "context_before", "context_after")
     slots = [(e, name) for e in evidences for name in fields if getattr(e, name)]
     for (evidence, name), text in zip(slots, redact_names([getattr(e, n) for e, n in slots]), strict=True):

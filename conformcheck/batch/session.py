@@ -33,6 +33,7 @@ class BatchSettings:
     timeout: float = DEFAULT_TIMEOUT
     force: bool = False
     type_from_option: bool = False  # --type wins over a manifest row's type; a config file's type does not
+    anonymise: bool = False  # names masked before a result is stored (--anonymiser)
 
 
 @dataclass
@@ -130,7 +131,8 @@ def run_batch(targets: list[Target], manifest: Manifest | None, base: ScanOption
     for index, (target, service, options, context) in enumerate(jobs):
         absolute = os.path.abspath(target.path)
         digest = file_digest(target.path)
-        settings_key = settings_fingerprint(settings.rules_fingerprint, options.scan_date.isoformat(),
+        settings_key = settings_fingerprint(settings.rules_fingerprint + ("|anonymise" if settings.anonymise else ""),
+                                            options.scan_date.isoformat(),
                                             options.doc_type, options.context_sources)
         keys[index] = (absolute, digest, service, context, settings_key)
         entry = previous.get(absolute)
@@ -148,6 +150,10 @@ def run_batch(targets: list[Target], manifest: Manifest | None, base: ScanOption
     def on_result(task: Task, document: DocumentReport) -> None:
         absolute, digest, service, context, settings_key = keys[task.index]
         document.service = service
+        if settings.anonymise:
+            from conformcheck.analyze.redact import redact_documents
+
+            redact_documents([document])
         with _signals_deferred():
             store.append(make_entry(absolute, digest, service, context, settings_key, tool_version, document))
             results[task.index] = document
@@ -194,10 +200,11 @@ def run_from_cli(targets: list[Target], manifest: Manifest | None, base: ScanOpt
                  rules: tuple[Any, Any], extra_dirs: list[str], only: tuple[str, ...], engine: str, *,
                  jobs: int | None, timeout: float | None, force: bool, results_path: str | None,
                  type_from_option: bool, roots: list[str], selected: frozenset[str] | None = None,
-                 quiet: bool = False) -> bool:
+                 quiet: bool = False, anonymise: bool = False) -> bool:
     """`conformcheck scan` on a batch: runs it, tells on stderr what was reused, scanned and where the results
     are. `selected`: the rule ids the service's policy kept (None: every rule). Returns whether the batch was
-    interrupted. `quiet`: no summary line (the report's own lines suffice)."""
+    interrupted. `quiet`: no summary line (the report's own lines suffice); `anonymise`: names are masked before
+    each result is stored, so the results file holds no more than the report."""
     import click
 
     from conformcheck import __version__
@@ -211,7 +218,7 @@ def run_from_cli(targets: list[Target], manifest: Manifest | None, base: ScanOpt
                                                                  "|" + ",".join(sorted(selected))),
         results_path=store_path,
         jobs=jobs or available_cores(), timeout=timeout or DEFAULT_TIMEOUT, force=force,
-        type_from_option=type_from_option)
+        type_from_option=type_from_option, anonymise=anonymise)
 
     def warn(message: str) -> None:
         click.echo(message, err=True)
