@@ -173,12 +173,15 @@ def scan(fichiers: tuple[str, ...], formats: tuple[str, ...], outputs: tuple[str
     if scanner is None:
         from conformcheck.batch.session import run_from_cli
 
-        interrupted = run_from_cli(targets, manifest, scan_options, report, (packs, index), extra_dirs, only_packs,
-                                   engine, jobs=jobs, timeout=timeout, force=force, results_path=results_path,
-                                   type_from_option=doc_type is not None,
-                                   roots=[*fichiers, *filter(None, [manifest_path])],
-                                   selected=frozenset(r.id for p in packs for r in p.rules) if policy else None,
-                                   quiet=quiet, anonymise=anonymiser)
+        try:
+            interrupted = run_from_cli(targets, manifest, scan_options, report, (packs, index), extra_dirs,
+                                       only_packs, engine, jobs=jobs, timeout=timeout, force=force,
+                                       results_path=results_path, type_from_option=doc_type is not None,
+                                       roots=[*fichiers, *filter(None, [manifest_path])],
+                                       selected=frozenset(r.id for p in packs for r in p.rules) if policy else None,
+                                       quiet=quiet, anonymise=anonymiser)
+        except ConformcheckError as exc:  # the results file is unusable, or workers cannot start
+            fail(exc.message)
     else:
         try:
             report.documents.append(scan_file(scanner, targets[0].path, scan_options))

@@ -406,3 +406,19 @@ def test_spawned_workers_keep_the_policy_s_rule_selection(monkeypatch: pytest.Mo
     run_pool([Task(0, str(SAMPLES / "devis_conforme.pdf"), ScanOptions())], WorkerSpec("durable", selected=kept),
              jobs=1, timeout=60, on_result=lambda task, report: results.__setitem__(task.index, report))
     assert {f.rule_id for f in results[0].findings} == kept
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="the results file is locked with flock (POSIX)")
+def test_a_second_batch_on_the_same_results_file_is_refused(tmp_path: Path) -> None:
+    import fcntl
+
+    batch = tmp_path / "lot"
+    batch.mkdir()
+    (batch / "devis.pdf").write_bytes((SAMPLES / "devis_conforme.pdf").read_bytes())
+    results = tmp_path / "r.jsonl"
+    with (tmp_path / "r.jsonl.lock").open("wb") as held:  # as a batch running in another process holds it
+        fcntl.flock(held, fcntl.LOCK_EX)
+        code, _, err = run("scan", str(batch), "--resultats", str(results))
+    assert code == 2 and "utilisé par un autre lot en cours" in err
+    code, _, err = run("scan", str(batch), "--resultats", str(results))  # released: the batch runs
+    assert code in (0, 1) and "1 analysé" in err

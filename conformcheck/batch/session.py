@@ -124,16 +124,63 @@ def run_batch(targets: list[Target], manifest: Manifest | None, base: ScanOption
                                if row.line not in used_rows]
 
     store = ResultStore(settings.results_path)
-    previous = {} if settings.force else store.load()
+    store.lock()
+    try:
+        previous = {} if settings.force else store.load()
+        results, tasks, keys = _plan(jobs, previous, settings, tool_version)
+        outcome.reused = len(results)
+        outcome.errors = sum(1 for r in results.values() if r.status == "error")
+
+        progress = Progress(len(targets), outcome.reused)
+
+        def on_result(task: Task, document: DocumentReport) -> None:
+            absolute, digest, service, context, settings_key = keys[task.index]
+            document.service = service
+            if settings.anonymise:
+                from conformcheck.analyze.redact import redact_documents
+
+                redact_documents([document])
+            with _signals_deferred():
+                store.append(make_entry(absolute, digest, service, context, settings_key, tool_version, document))
+                results[task.index] = document
+            outcome.scanned += 1
+            outcome.errors += document.status == "error"
+            progress.advance(document.status == "error")
+
+        store.open()
+        try:
+            with _sigterm_interrupts():
+                progress.show()
+                run_pool(tasks, settings.worker, settings.jobs, settings.timeout, on_result)
+        except KeyboardInterrupt:
+            outcome.interrupted = True
+        finally:
+            progress.close()
+            store.close()
+    finally:
+        store.unlock()
+    report.documents.extend(results[i] for i in range(len(jobs)) if i in results)
+    for row in outcome.unused_rows:
+        warn(f"Attention : {row} du manifeste : aucun document analysé ne s'y trouve.")
+    return outcome
+
+
+Key = tuple[str, tuple[str, int] | None, str | None, dict[str, object], str]  # path, digest, service, context, settings
+
+
+def _plan(jobs: list[tuple[Target, str | None, ScanOptions, dict[str, object]]], previous: dict[str, Any],
+          settings: BatchSettings, tool_version: str) -> tuple[dict[int, DocumentReport], list[Task], dict[int, Key]]:
+    """Which files are reused from the store (their reports) and which are scanned (the tasks), with the key
+    each result is stored under."""
+    rules_key = settings.rules_fingerprint + ("|anonymise" if settings.anonymise else "")
     results: dict[int, DocumentReport] = {}
     tasks: list[Task] = []
-    keys: dict[int, tuple[str, tuple[str, int] | None, str | None, dict[str, object], str]] = {}
+    keys: dict[int, Key] = {}
     for index, (target, service, options, context) in enumerate(jobs):
         absolute = os.path.abspath(target.path)
         digest = file_digest(target.path)
-        settings_key = settings_fingerprint(settings.rules_fingerprint + ("|anonymise" if settings.anonymise else ""),
-                                            options.scan_date.isoformat(),
-                                            options.doc_type, options.context_sources)
+        settings_key = settings_fingerprint(rules_key, options.scan_date.isoformat(), options.doc_type,
+                                            options.context_sources)
         keys[index] = (absolute, digest, service, context, settings_key)
         entry = previous.get(absolute)
         if is_reusable(entry, digest, service, context, settings_key, tool_version):
@@ -142,39 +189,7 @@ def run_batch(targets: list[Target], manifest: Manifest | None, base: ScanOption
                 results[index] = reused
                 continue
         tasks.append(Task(index, target.path, options))
-    outcome.reused = len(results)
-    outcome.errors = sum(1 for r in results.values() if r.status == "error")
-
-    progress = Progress(len(targets), outcome.reused)
-
-    def on_result(task: Task, document: DocumentReport) -> None:
-        absolute, digest, service, context, settings_key = keys[task.index]
-        document.service = service
-        if settings.anonymise:
-            from conformcheck.analyze.redact import redact_documents
-
-            redact_documents([document])
-        with _signals_deferred():
-            store.append(make_entry(absolute, digest, service, context, settings_key, tool_version, document))
-            results[task.index] = document
-        outcome.scanned += 1
-        outcome.errors += document.status == "error"
-        progress.advance(document.status == "error")
-
-    store.open()
-    try:
-        with _sigterm_interrupts():
-            progress.show()
-            run_pool(tasks, settings.worker, settings.jobs, settings.timeout, on_result)
-    except KeyboardInterrupt:
-        outcome.interrupted = True
-    finally:
-        progress.close()
-        store.close()
-    report.documents.extend(results[i] for i in range(len(jobs)) if i in results)
-    for row in outcome.unused_rows:
-        warn(f"Attention : {row} du manifeste : aucun document analysé ne s'y trouve.")
-    return outcome
+    return results, tasks, keys
 
 
 def _reused_report(entry: dict[str, Any], shown_path: str) -> DocumentReport | None:

@@ -10,6 +10,7 @@ consolidated report) is:
 
 The last line of a path is its current result. A rerun reuses it when the file's content, service, context,
 tool version and settings are unchanged, unless the result was a time-out or a crash (worth retrying).
+While a batch uses the store, it holds a lock (`<store>.lock`): a second batch on the same file is refused.
 """
 
 from __future__ import annotations
@@ -56,6 +57,33 @@ class ResultStore:
     def __init__(self, path: Path) -> None:
         self.path = path
         self._handle: IO[str] | None = None
+        self._lock: IO[bytes] | None = None
+
+    def lock(self) -> None:
+        """Take the store for this batch; another batch writing it would interleave and compact it under us."""
+        try:
+            import fcntl
+        except ImportError:  # not on Windows: no lock
+            return
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self._lock = self.path.with_name(self.path.name + ".lock").open("wb")
+        except OSError as exc:
+            raise ConformcheckError(f"Impossible d'écrire le fichier de résultats « {self.path} » "
+                                    f"({os_error_fr(exc)}) : choisissez-en un autre avec --resultats.") from exc
+        try:
+            fcntl.flock(self._lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            self._lock.close()
+            self._lock = None
+            raise ConformcheckError(f"Le fichier de résultats « {self.path} » est utilisé par un autre lot en "
+                                    "cours : attendez sa fin, ou choisissez un autre fichier avec --resultats."
+                                    ) from None
+
+    def unlock(self) -> None:
+        if self._lock is not None:
+            self._lock.close()  # closing the file releases the lock
+            self._lock = None
 
     def load(self) -> dict[str, dict[str, Any]]:
         """The latest line of every path. A store mostly made of superseded lines is rewritten, compacted."""
