@@ -53,6 +53,24 @@ def test_summary_figures(documents):
     assert [row.path for row in summary.errors] == ["lot/illisible.pdf"]
 
 
+def test_waived_gaps_are_not_blocking(documents):
+    from copy import deepcopy
+
+    from conformcheck.consolidate.summary import is_blocking
+    from conformcheck.model import Waiver
+
+    waived = deepcopy(documents)
+    weak = [d for d in waived if d.service == "Service fragile"]
+    assert weak
+    for doc in weak:
+        for finding in doc.findings:
+            if is_blocking(finding):
+                finding.waiver = Waiver(rule=finding.rule_id, documents="*", reason="accepté", decided_by="direction",
+                                        expires="2027-12-31", file="derogations.toml")
+    assert summarize(documents).services[2].blocking > 0
+    assert summarize(waived).services[2].blocking == 0
+
+
 def test_csv(documents, tmp_path):
     out = tmp_path / "s.csv"
     write_consolidated(documents, out)

@@ -1,7 +1,8 @@
 """Network summary of many scanned documents: per service and document type, per theme, most frequent gaps.
 
 Definitions (repeated in every rendering, so a reader knows what a figure means):
-- a finding is *blocking* when its rule is a legal obligation (`error`) and it is `manquant` or `non_conforme`;
+- a finding is *blocking* when its rule is a legal obligation (`error`), it is `manquant` or `non_conforme`, and
+  no waiver of the service accepts it;
 - a service's document type is *conforme* when the service has at least one readable document of that type
   and none of its documents of that type has a blocking finding;
 - a rate is requirements met / applicable requirements (« à vérifier » and « non applicable » are not counted);
@@ -32,7 +33,7 @@ NO_FOLDER = "(sans dossier)"
 
 DEFINITIONS_FR = (
     "Constat bloquant : exigence d'origine légale ou réglementaire (gravité « obligation légale ») manquante "
-    "ou non conforme.",
+    "ou non conforme, sans dérogation décidée par le service.",
     "Document conforme pour un service : le service a au moins un document lisible de ce type et aucun de ses "
     "documents de ce type n'a de constat bloquant.",
     "Taux de conformité : exigences satisfaites / exigences applicables (les exigences « à vérifier » et non "
@@ -43,7 +44,8 @@ DEFINITIONS_FR = (
 
 
 def is_blocking(finding: Finding) -> bool:
-    return finding.severity == Severity.error and finding.status in GAP_STATUSES
+    """A legal obligation missing or wrong, that the service has not accepted by a waiver (counted apart)."""
+    return finding.severity == Severity.error and finding.status in GAP_STATUSES and finding.waiver is None
 
 
 def service_of(doc: DocumentReport) -> str:
