@@ -64,7 +64,7 @@ def test_a_2015_contract_is_judged_by_2015_law() -> None:
     assert old_numbers["status"] == "non_applicable"  # in 2015 the old numbering was the law
     assert old_numbers["reason"].startswith("Texte pas encore en vigueur le 01/03/2015 : Ordonnance n° 2016-301")
     mediation = then["conso.contrat.mediation_information"]
-    assert mediation["status"] == "non_applicable" and "01/07/2016" in mediation["reason"]
+    assert mediation["status"] == "non_applicable" and "01/01/2016" in mediation["reason"]
     # Obligations that existed in 2015 under the old numbering are still judged (loi Hamon, 13 June 2014)...
     assert then["conso.contrat.retractation_delai"]["status"] == "non_conforme"  # 7 days instead of 14
     assert then["casf.contrat.cout_previsionnel"]["status"] == today["casf.contrat.cout_previsionnel"]["status"] != (
@@ -75,6 +75,21 @@ def test_a_2015_contract_is_judged_by_2015_law() -> None:
     assert cdi["reason"].startswith("Texte pas encore en vigueur le 01/03/2015 : L347-1 al. 1")
     assert "(en vigueur à partir du 30/06/2023)" in cdi["reason"]
     assert today["casf.contrat.duree_indeterminee"]["status"] == "non_conforme"
+
+
+def test_the_abusive_clause_lists_and_the_mediation_duty_are_judged_under_their_former_numbers() -> None:
+    """R132-1 / R132-2 (décret of 18 March 2009) preceded R212-1 / R212-2; L152-1 s. applied from 1 January 2016."""
+    sample = SAMPLES / "contrat_defectueux.pdf"
+    in_2015 = scan(sample, "--date", "2015-03-01")
+    black_list = in_2015["conso.clause.r212_1_11"]  # termination fee on an open-ended contract
+    assert black_list["status"] == "non_conforme", black_list
+    assert scan(sample, "--date", "2009-03-20")["conso.clause.r212_1_11"]["status"] == "non_applicable"
+    mediation = in_2015["conso.contrat.mediation_information"]
+    assert mediation["status"] == "non_applicable"
+    assert mediation["reason"].startswith("Texte pas encore en vigueur le 01/03/2015 : L152-1")
+    in_2016 = scan(sample, "--date", "2016-03-01")
+    assert in_2016["conso.contrat.mediation_information"]["status"] == "non_conforme"  # no mediator's website
+    assert in_2016["conso.mediation.apres_reclamation"]["status"] == "manquant"
 
 
 def test_the_agrement_rules_apply_from_the_2018_text_on() -> None:
