@@ -92,6 +92,26 @@ def test_the_abusive_clause_lists_and_the_mediation_duty_are_judged_under_their_
     assert in_2016["conso.mediation.apres_reclamation"]["status"] == "manquant"
 
 
+def test_an_element_added_later_is_asked_for_only_from_its_date(tmp_path: Path) -> None:
+    """The médiateur joined the pre-contractual information on 1 January 2016: a 2015 contract is judged without it."""
+    contract = tmp_path / "contrat.md"
+    contract.write_text(
+        "# Contrat de prestation de services à domicile\n\nLe présent contrat est conclu entre la société Aide Plus, "
+        "12 rue des Lilas 45000 Orléans, téléphone 02 38 00 00 00, courriel contact@aideplus.fr, et le client. "
+        "Les prestations comprennent le ménage et les courses, au prix de 24 euros TTC de l'heure. Le paiement "
+        "s'effectue par prélèvement automatique. Toute réclamation est adressée par écrit au service. Le contrat "
+        "est conclu pour une durée indéterminée. Ces informations ont été remises au client avant la signature.",
+        encoding="utf-8")
+    args = ("--regime", "sap_declare", "--type", "contrat")
+    rule = "conso.contrat.info_precontractuelle"
+    in_2015 = scan(contract, "--date", "2015-03-01", *args)[rule]
+    assert in_2015["status"] == "conforme", in_2015
+    assert "mediateur" not in {part["id"] for part in in_2015["parts"]}
+    in_2016 = scan(contract, "--date", "2016-03-01", *args)[rule]
+    assert in_2016["status"] == "non_conforme"
+    assert [p["id"] for p in in_2016["parts"] if not p["found"]] == ["mediateur"]
+
+
 def test_the_agrement_rules_apply_from_the_2018_text_on() -> None:
     """The 2018 specification (JO 5 October 2018) applies from 6 October 2018, not only after its 2023 amendment."""
     sample = SAMPLES / "contrat_defectueux.pdf"

@@ -100,6 +100,8 @@ def judge_mention(rule: Rule, facts: DocumentFacts) -> Verdict:
     if rule.parts:
         results = []
         for part in rule.parts:
+            if not part.in_force_on(facts.scan_date):  # an element the law asks for only since (or until) a date
+                continue
             spans = find(part.match, facts)
             results.append(PartResult(id=part.id, label=part.label, found=bool(spans),
                                       evidence=[make_evidence(facts.doc, s) for s in spans[:1]]))

@@ -98,6 +98,12 @@ class Part:
     id: str
     label: str
     match: Match
+    in_force_from: date | None = None
+    in_force_to: date | None = None
+
+    def in_force_on(self, day: date) -> bool:
+        return (self.in_force_from is None or self.in_force_from <= day) and (
+            self.in_force_to is None or day <= self.in_force_to)
 
 
 @dataclass(slots=True)
@@ -224,7 +230,8 @@ def compile_rule(rule: schema.Rule) -> Rule:
                          modes=list(applies.modes) if applies.modes is not None else None,
                          when_present=list(applies.when_present)),
         match=_match(rule.match),
-        parts=[Part(id=p.id, label=p.label, match=_match(p.match)) for p in rule.parts],  # type: ignore[arg-type]
+        parts=[Part(id=p.id, label=p.label, match=_match(p.match), in_force_from=p.in_force_from,  # type: ignore[arg-type]
+                    in_force_to=p.in_force_to) for p in rule.parts],
         wrong=[Wrong(match=_match(w.match), message=w.message, overrides=w.overrides)  # type: ignore[arg-type]
                for w in rule.wrong],
         value=_copy(ValueCheck, rule.value) if rule.value is not None else None,

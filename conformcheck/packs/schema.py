@@ -122,11 +122,14 @@ class Wrong(Strict):
 
 
 class Part(Strict):
-    """One part of a composite requirement."""
+    """One part of a composite requirement; `in_force_from`/`in_force_to` when the law added or removed this
+    element at a date other than the rule's (`--date` before it: the element is not asked for)."""
 
     id: str = Field(pattern=r"^[a-z0-9_]+$")
     label: str
     match: Match
+    in_force_from: date | None = None
+    in_force_to: date | None = None
 
 
 class ValueCheck(Strict):

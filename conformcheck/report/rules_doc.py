@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from conformcheck.model import DOC_TYPE_LABELS_FR, SEVERITY_LABELS_FR, theme_label_fr
-from conformcheck.packs.schema import AppliesTo, Pack, Rule
+from conformcheck.packs.schema import AppliesTo, Pack, Part, Rule
 
 CONFIDENCE_FR = {"confirmed": "texte lu", "partial": "substance confirmée, rédaction non relue",
                  "unconfirmed": "non vérifiée"}
@@ -30,6 +30,12 @@ def applicability_fr(applies: AppliesTo) -> str:
     return " ; ".join(bits)
 
 
+def _part_label(part: Part) -> str:
+    dates = ([f"depuis le {part.in_force_from:%d/%m/%Y}"] if part.in_force_from else []) + (
+        [f"jusqu'au {part.in_force_to:%d/%m/%Y}"] if part.in_force_to else [])
+    return part.label + (f" ({', '.join(dates)})" if dates else "")
+
+
 def _one_line(example: str) -> str:
     """A laid-out example (headings, pages: see packs/examples.py) on one Markdown line."""
     return " / ".join(line.strip() for line in example.strip().splitlines() if line.strip())
@@ -49,7 +55,7 @@ def rule_markdown(rule: Rule) -> str:
     if rule.replacement:
         lines.append(f"- **Formulation en vigueur** : {rule.replacement}")
     if rule.parts:
-        lines.append("- **Éléments** : " + " ; ".join(part.label for part in rule.parts))
+        lines.append("- **Éléments** : " + " ; ".join(_part_label(part) for part in rule.parts))
     lines.append("- **Exemples conformes** :")
     lines.extend(f"  - « {_one_line(text)} »" for text in rule.examples.pass_)
     lines.append("- **Exemples non conformes** :")
