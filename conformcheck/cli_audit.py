@@ -90,19 +90,6 @@ def _record_audit(audit_report: Any, service: str, db_path: str | None) -> None:
     click.echo(f"Historique : pré-audit n° {run_id} du service « {service} » enregistré dans {path}.", err=True)
 
 
-def service_trend_of(db_path: str | None) -> Any:
-    """Each service's trend from the history (None when no base is named and the default one does not exist)."""
-    from conformcheck.history import default_db_path, service_trend
-
-    path = Path(db_path) if db_path else default_db_path()
-    if db_path is None and not path.exists():
-        return None
-    try:
-        return service_trend(path)
-    except ConformcheckError as exc:
-        fail(exc.message)
-
-
 @click.command()
 @click.argument("entrees", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False))
 @click.option("-o", "--output", "outputs", multiple=True, required=True, type=click.Path(dir_okay=False),
@@ -117,6 +104,7 @@ def synthese(entrees: tuple[str, ...], outputs: tuple[str, ...], fmt: str | None
     lots (JSON Lines) : taux par service et par type de document, par thème, écarts les plus fréquents."""
     from conformcheck.consolidate import format_of, write_consolidated
     from conformcheck.consolidate.load import read_inputs
+    from conformcheck.history import trend_if_recorded
 
     try:
         for output in outputs:
@@ -124,7 +112,7 @@ def synthese(entrees: tuple[str, ...], outputs: tuple[str, ...], fmt: str | None
         documents = read_inputs(list(entrees))
         if not documents:
             fail("aucun document dans les entrées.")
-        trend = service_trend_of(history_db)
+        trend = trend_if_recorded(history_db)
         for output in outputs:
             write_consolidated(documents, output, fmt, trend=trend)
             click.echo(f"Synthèse écrite dans {output}.", err=True)

@@ -275,16 +275,16 @@ def _record_history(report: Any, db_path: str | None) -> None:
 
 def _write_syntheses(report: Any, paths: tuple[str, ...], with_trend: bool, history_db: str | None) -> None:
     """The consolidated report of the batch, with each service's trend when the run is recorded."""
-    from conformcheck.cli_audit import service_trend_of
     from conformcheck.consolidate import write_consolidated
+    from conformcheck.history import trend_if_recorded
 
-    trend = service_trend_of(history_db) if with_trend else None
-    for path in paths:
-        try:
+    try:
+        trend = trend_if_recorded(history_db) if with_trend else None
+        for path in paths:
             write_consolidated(report.documents, path, trend=trend)
-        except ConformcheckError as exc:
-            fail(exc.message)
-        click.echo(f"Synthèse écrite dans {path}.", err=True)
+            click.echo(f"Synthèse écrite dans {path}.", err=True)
+    except ConformcheckError as exc:
+        fail(exc.message)
 
 
 def _emit(report: Any, plan: list[tuple[str, str | None]], options: dict[str, bool], no_color: bool) -> None:

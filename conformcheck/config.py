@@ -36,9 +36,10 @@ def find_config(start: Path) -> Path | None:
         if own.is_file():
             return own
         pyproject = folder / "pyproject.toml"
-        if pyproject.is_file() and _may_configure(_text(pyproject)) and "conformcheck" in _read(pyproject).get(
-                "tool", {}):
-            return pyproject
+        if pyproject.is_file():
+            text = _text(pyproject)
+            if _may_configure(text) and "conformcheck" in _parse(pyproject, text).get("tool", {}):
+                return pyproject
     return None
 
 
@@ -55,17 +56,17 @@ def _text(path: Path) -> str:
         raise ConfigError(f"Fichier de configuration illisible {path} : {exc}") from exc
 
 
-def _read(path: Path) -> dict[str, Any]:
+def _parse(path: Path, text: str) -> dict[str, Any]:
     import tomllib
 
     try:
-        return tomllib.loads(_text(path))
+        return tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"Fichier de configuration illisible {path} : {exc}") from exc
 
 
 def load_config(path: Path) -> dict[str, Any]:
-    data = _read(path)
+    data = _parse(path, _text(path))
     if path.name == "pyproject.toml":
         data = data.get("tool", {}).get("conformcheck", {})
     unknown = set(data) - KNOWN_KEYS

@@ -193,3 +193,12 @@ def service_trend(db_path: Path, services: Iterable[str] | None = None) -> dict[
     """Service → chronological (run datetime ISO, overall rate) pairs, for the consolidated report."""
     return {service: [(run.started_at, run.rate) for run in runs]
             for service, runs in service_history(db_path, services).items()}
+
+
+def trend_if_recorded(db_path: str | Path | None) -> dict[str, list[tuple[str, float | None]]] | None:
+    """`service_trend` of the named base, or of the default one if it exists (None when none is named and the
+    default base was never created)."""
+    path = Path(db_path) if db_path else default_db_path()
+    if db_path is None and not path.exists():
+        return None
+    return service_trend(path)

@@ -8,21 +8,24 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import date
 
-from conformcheck.analyze.fields import amounts, dates, extract_fields
+from conformcheck.analyze.fields import amounts, dates
+from conformcheck.analyze.fields import identifiers as field_identifiers
 from conformcheck.analyze.fold import light_fold
 from conformcheck.engine.evidence import make_evidence
 from conformcheck.model import BlockKind, Document
 
-# « Autorisé par arrêté … n° 2017-DA-0412 », « agrément SAP n° SAP/782415632 », « déclaration n° … ».
+# « Autorisé par arrêté … n° 2017-DA-0412 », « agrément SAP n° SAP/782415632 », « déclaration n° … ». Unlike the
+# analysis' `numero_*` fields (keyword right before the number), comparing documents needs the number as written
+# (case kept) even far from its keyword, named by the nearest keyword, and never a decree's number.
 _NUMBER = re.compile(r"\b(agr[ée]ment|agr[ée]{2}e?|d[ée]claration|d[ée]clar[ée]e?|autorisation|autoris[ée]e?)\b"
                      r"[^.;\n]{0,120}?\bn\s?[°o]\s*:?\s*([A-Z0-9][A-Z0-9/.\-]*\d[A-Z0-9/.\-]*)", re.IGNORECASE)
 _NUMBER_WORD = re.compile(r"\b(agr[ée]ment|agr[ée]{2}e?|d[ée]claration|d[ée]clar[ée]e?|autorisation|autoris[ée]e?)\b",
                           re.IGNORECASE)
 _LEGAL_FORM = (r"Association|SARL|SAS|SASU|EURL|SCOP|SCIC|CCAS|CIAS|Fondation|Mutualité|Centre communal d'action "
                r"sociale|Centre intercommunal d'action sociale")
-_NAME = re.compile(rf"\b(?:{_LEGAL_FORM})(?:[ \t]+(?:[A-ZÉÈÀÂÎÔÛÇ][\w’'-]*|de|du|des|la|le|les|et|d’|d'|l’|l'|à|en|sur|"
-                   rf"aux|au)){{1,8}}")
-_TRAILING_CONNECTOR = re.compile(r"(?:[ \t]+(?:de|du|des|la|le|les|et|d’|d'|l’|l'|à|en|sur|aux|au))+$")
+_CONNECTOR = r"de|du|des|la|le|les|et|d’|d'|l’|l'|à|en|sur|aux|au"  # small words inside a name
+_NAME = re.compile(rf"\b(?:{_LEGAL_FORM})(?:[ \t]+(?:[A-ZÉÈÀÂÎÔÛÇ][\w’'-]*|{_CONNECTOR})){{1,8}}")
+_TRAILING_CONNECTOR = re.compile(rf"(?:[ \t]+(?:{_CONNECTOR}))+$")
 _REVISION = re.compile(r"revis|version|adopt|mis a jour|mise a jour|actualis|en vigueur")
 # « prochaine révision au plus tard en juin 2030 »: a deadline, not a date of revision.
 _DEADLINE = re.compile(r"prochaine|au plus tard|d ici|avant le|jusqu")
@@ -69,11 +72,10 @@ def identifiers(doc: Document) -> dict[str, list[Found]]:
     """SIRET, FINESS and numbers of autorisation / agrément / déclaration (key `numero_<kind>`)."""
     folded = light_fold(doc.text)
     found: dict[str, list[Found]] = {}
-    fields = extract_fields(folded, doc.text)
-    for name in ("siret", "finess"):
-        for value in fields.get(name, []):
+    for value in field_identifiers(folded, doc.text):
+        if value.name in ("siret", "finess"):
             text, page = _excerpt(doc, value.start, value.end)
-            found.setdefault(name, []).append(Found(str(value.value), text, page))
+            found.setdefault(value.name, []).append(Found(str(value.value), text, page))
     for m in _NUMBER.finditer(doc.text):
         if _OTHER_ACT.search(light_fold(doc.text[m.end(1):m.start(2)])):
             continue

@@ -3,10 +3,8 @@ document, and references with their address."""
 
 from __future__ import annotations
 
-from datetime import date
-
 from conformcheck.model import DOC_TYPE_LABELS_FR, DocumentReport, Finding, Severity, Status
-from conformcheck.report.labels import percent
+from conformcheck.report.labels import date_fr, percent
 
 # Statuses in the order a reader wants them: what must be fixed first.
 STATUS_ORDER = (Status.non_conforme, Status.manquant, Status.a_verifier, Status.conforme, Status.non_applicable)
@@ -62,7 +60,7 @@ def policy_note(finding: Finding) -> str | None:
     if finding.waiver:
         waiver = finding.waiver
         return (f"Dérogation : {waiver.reason} — décidée par {waiver.decided_by}, jusqu'au "
-                f"{date.fromisoformat(waiver.expires):%d/%m/%Y} ({waiver.file}).")
+                f"{date_fr(waiver.expires)} ({waiver.file}).")
     if finding.baseline:
         return "Écart déjà connu : présent dans la référence acceptée (--baseline)."
     return None
