@@ -115,6 +115,9 @@ def test_synthese_command_reads_json_reports_and_stores(documents, tmp_path):
                          ["documents"][0]}, ensure_ascii=False) for d in documents[4:8]]
     store.write_text("\n".join(lines + lines[:1]) + "\n", encoding="utf-8")  # a path twice: the last wins
     assert len(read_inputs([str(store)])) == 4
+    killed = tmp_path / "interrompu.jsonl"  # a batch killed while writing a line, then resumed
+    killed.write_text("\n".join([lines[0], lines[1][:40], lines[2]]) + "\n", encoding="utf-8")
+    assert len(read_inputs([str(killed)])) == 2
     result = CliRunner().invoke(cli, ["synthese", str(tmp_path / "r.json"), str(store), "-o", str(tmp_path / "s.html"),
                                       "-o", str(tmp_path / "s.xlsx")])
     assert result.exit_code == 0, result.output

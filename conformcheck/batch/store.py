@@ -18,6 +18,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+from collections.abc import Iterable
 from datetime import datetime
 from pathlib import Path
 from typing import IO, Any
@@ -51,6 +52,20 @@ def settings_fingerprint(rules_fingerprint: str, reference_date: str, doc_type: 
 
 def _canonical(value: Any) -> str:
     return json.dumps(value, sort_keys=True, ensure_ascii=False)
+
+
+def read_entries(lines: Iterable[str]) -> list[dict[str, Any]]:
+    """The entries of a results store, in order. A line that is not one (cut short when a batch was killed
+    while writing it) is passed over: what was stored before and after it stays readable."""
+    entries = []
+    for line in lines:
+        try:
+            entry = json.loads(line)
+        except ValueError:
+            continue
+        if isinstance(entry, dict) and isinstance(entry.get("path"), str) and "report" in entry:
+            entries.append(entry)
+    return entries
 
 
 class ResultStore:
@@ -87,23 +102,15 @@ class ResultStore:
 
     def load(self) -> dict[str, dict[str, Any]]:
         """The latest line of every path. A store mostly made of superseded lines is rewritten, compacted."""
-        latest: dict[str, dict[str, Any]] = {}
-        lines = 0
         try:
             with self.path.open(encoding="utf-8", errors="replace") as handle:
-                for raw in handle:
-                    try:
-                        entry = json.loads(raw)
-                    except ValueError:
-                        continue  # a line cut short by a kill
-                    if isinstance(entry, dict) and isinstance(entry.get("path"), str) and "report" in entry:
-                        latest[entry["path"]] = entry
-                        lines += 1
+                entries = read_entries(handle)
         except FileNotFoundError:
             return {}
         except OSError as exc:
             raise ConformcheckError(f"Fichier de résultats illisible « {self.path} » ({os_error_fr(exc)}).") from exc
-        if lines > 2 * len(latest) + 50:
+        latest = {entry["path"]: entry for entry in entries}
+        if len(entries) > 2 * len(latest) + 50:
             self._rewrite(latest.values())
         return latest
 

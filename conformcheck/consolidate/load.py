@@ -1,8 +1,8 @@
 """Reading the inputs of a consolidation: JSON reports of `scan --format json` and batch results stores.
 
-A results store is a JSON Lines file, one line per analysed file: `{"path", "sha256", "size", "service",
-"context", "scanned_at", "tool_version", "report": <DocumentReport JSON>}`. When a path appears on several
-lines, the last one wins (a file analysed again replaces its previous result).
+A results store is a JSON Lines file, one line per analysed file (see batch/store.py, whose reader is used
+here). When a path appears on several lines, the last one wins (a file analysed again replaces its previous
+result).
 """
 
 from __future__ import annotations
@@ -30,22 +30,21 @@ def _document(data: Any, where: str) -> DocumentReport:
 
 
 def _store_lines(text: str, name: str) -> list[DocumentReport]:
+    """The documents of a results store, read as the batch reads it (a line cut short by a kill is passed over),
+    the last entry of a path winning."""
+    from conformcheck.batch.store import read_entries
+
+    entries = read_entries(text.splitlines())
+    if not entries:
+        raise InputError(f"{name} : aucune ligne n'est un résultat d'analyse par lots (JSON invalide ou champs "
+                         "« path » et « report » absents).")
     latest: dict[str, DocumentReport] = {}
-    for number, line in enumerate(text.splitlines(), start=1):
-        if not line.strip():
-            continue
-        where = f"{name}, ligne {number}"
-        try:
-            entry = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise InputError(f"{where} : JSON invalide ({exc.msg}).") from exc
-        if not isinstance(entry, dict) or "report" not in entry:
-            raise InputError(f"{where} : entrée sans champ « report ».")
-        doc = _document(entry["report"], where)
+    for number, entry in enumerate(entries, start=1):
+        doc = _document(entry["report"], f"{name}, résultat n° {number}")
         if entry.get("service"):  # the store names the service of the file
             doc.service = str(entry["service"])
-        latest.pop(str(entry.get("path", doc.path)), None)  # re-inserted last: keeps the order of the last runs
-        latest[str(entry.get("path", doc.path))] = doc
+        latest.pop(entry["path"], None)  # re-inserted last: keeps the order of the last runs
+        latest[entry["path"]] = doc
     return list(latest.values())
 
 
