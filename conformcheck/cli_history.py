@@ -17,6 +17,16 @@ def _date_fr(started_at: str) -> str:
     return f"{date_fr(started_at)} {started_at[11:16]}".rstrip()
 
 
+def _with_changes(runs: list[Any]) -> list[tuple[Any, float | None]]:
+    """Each run with its change in points since the last run that had a rate."""
+    changes = []
+    previous: float | None = None
+    for run in runs:
+        changes.append((run, change_points(previous, run.rate)))
+        previous = run.rate if run.rate is not None else previous
+    return changes
+
+
 def _table(runs: list[Any]) -> list[str]:
     packs = [p for p in PACK_NAMES_FR if any(p in run.packs for run in runs)]  # the bundled packs first
     packs += sorted({p for run in runs for p in run.packs} - set(packs))
@@ -24,13 +34,10 @@ def _table(runs: list[Any]) -> list[str]:
     headers = ("Passage", "Commande", "Documents", "Erreurs", "Conformité", "Évolution",
                *(("Préparation",) if audits else ()), *packs)
     rows = []
-    previous: float | None = None
-    for run in runs:
+    for run, change in _with_changes(runs):
         readiness = (("—" if run.readiness is None else f"{run.readiness:.0f} %",) if audits else ())
         rows.append((_date_fr(run.started_at), run.command, str(run.documents), str(run.errors), percent(run.rate),
-                     change_fr(change_points(previous, run.rate)), *readiness,
-                     *(percent(run.packs.get(p)) for p in packs)))
-        previous = run.rate if run.rate is not None else previous
+                     change_fr(change), *readiness, *(percent(run.packs.get(p)) for p in packs)))
     widths = [max(len(h), *(len(r[i]) for r in rows)) for i, h in enumerate(headers)]
 
     def line(cells: tuple[str, ...]) -> str:
@@ -62,18 +69,11 @@ def history(services: tuple[str, ...], db_path: str | None, fmt: str) -> None:
         known = ", ".join(service_history(path)) or "aucun"
         fail(f"service(s) absent(s) de l'historique : {', '.join(missing)}. Services connus : {known}.")
     if fmt == "json":
-        payload = {}
-        for service, runs in found.items():
-            previous: float | None = None
-            items = []
-            for run in runs:
-                items.append({"run_id": run.run_id, "started_at": run.started_at, "command": run.command,
+        payload = {service: [{"run_id": run.run_id, "started_at": run.started_at, "command": run.command,
                               "tool_version": run.tool_version, "documents": run.documents, "errors": run.errors,
-                              "rate": run.rate, "change_points": change_points(previous, run.rate),
-                              "readiness": run.readiness,
-                              "packs": run.packs, "themes": run.themes})
-                previous = run.rate if run.rate is not None else previous
-            payload[service] = items
+                              "rate": run.rate, "change_points": change, "readiness": run.readiness,
+                              "packs": run.packs, "themes": run.themes} for run, change in _with_changes(runs)]
+                   for service, runs in found.items()}
         click.echo(json.dumps({"history_db": str(path), "services": payload}, ensure_ascii=False, indent=2))
         return
     if not found:
